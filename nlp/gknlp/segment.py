@@ -21,10 +21,11 @@ log = logging.getLogger(__name__)
 
 
 def rule_fires(rule_id: str, text: str) -> bool:
-    """A lexicon entry fires when jieba keeps each of its words whole in ``text``."""
+    """A lexicon entry fires when its words occur in ``text`` and jieba keeps each one whole."""
     rule = next(r for r in load_rule_file("lexicon.toml").all_rules() if r["id"] == rule_id)
+    present = [word for word in rule["words"] if word in text]
     tokens = {word for word, _ in cut_with_pos(text)}
-    return all(word in tokens for word in rule["words"])
+    return bool(present) and all(word in tokens for word in present)
 
 
 @functools.cache

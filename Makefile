@@ -1,0 +1,49 @@
+# gknlp developer commands. Quick start: `make demo`, then `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+DEMO_REPORT ?= corpora/samples/qinghe_2021_gb18030.txt
+
+.PHONY: demo test lint typecheck install install-test install-check eval bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+# The stamp files make reinstalling cheap when nothing changed.
+$(VENV)/.installed: $(PY) pyproject.toml
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+demo: install
+	$(VENV)/bin/gknlp extract $(DEMO_REPORT)
+
+lint: install-test
+	$(VENV)/bin/ruff check nlp tests
+
+typecheck: install-test
+	$(VENV)/bin/mypy nlp/gknlp
+
+test: lint typecheck
+	$(VENV)/bin/pytest -q
+
+# A non-editable install into a fresh virtualenv must carry rules/ and models/.
+install-check: install-test
+	bash scripts/install_check.sh $(DEMO_REPORT)
+
+eval: install
+	$(VENV)/bin/gknlp eval corpora/gold --reports corpora/samples
+	$(VENV)/bin/gknlp eval corpora/gold-heldout --reports corpora/heldout
+	@if [ -d ../shared/spec/gold-seeds ]; then $(VENV)/bin/gknlp eval ../shared/spec/gold-seeds --reports ../shared/seeds; fi
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

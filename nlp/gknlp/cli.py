@@ -1,0 +1,203 @@
+"""The ``gknlp`` command: a thin Typer layer over the library.
+
+Each command parses its arguments, makes one library call and renders the
+result. This is the only module that prints or configures logging.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from gknlp import __version__
+from gknlp.errors import GknlpError
+from gknlp.model import Report
+
+app = typer.Typer(
+    name="gknlp",
+    help="Text mining for Chinese government information-disclosure annual reports (政府信息公开工作年度报告).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+log = logging.getLogger("gknlp")
+
+
+class ExtractFormat(str, enum.Enum):
+    summary = "summary"
+    json = "json"
+    text = "text"
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"gknlp: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gknlp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does (to stderr).")] = False,
+) -> None:
+    """Text mining for Chinese government information-disclosure annual reports."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(name)s: %(message)s")
+
+
+def _extract(path: str) -> Report:
+    from gknlp.pipeline import extract_bytes, extract_file
+
+    if path == "-":
+        return extract_bytes(sys.stdin.buffer.read(), name="-")
+    return extract_file(path)
+
+
+def dumps(obj: Any) -> str:
+    """JSON as gknlp writes it: UTF-8 text, stable key order, two-space indent."""
+    return json.dumps(obj, ensure_ascii=False, indent=2)
+
+
+def format_summary(report: Report) -> str:
+    """A report's summary for a person: title, issuer, year, sections, fact counts, warnings."""
+    meta = report.meta
+    lines = [
+        f"title:   {meta.title or '(not found)'}",
+        f"issuer:  {meta.issuer or '(not found)'}",
+        f"year:    {meta.year if meta.year is not None else '(not found)'}",
+        f"source:  {report.source.path} ({report.source.format}, {report.source.encoding or 'unknown encoding'})",
+        "sections:",
+    ]
+    for s in report.sections:
+        lines.append(f"  {s.id:<18} {s.heading[:30]:<30} {s.end - s.body_start:>6} chars  [{s.start}:{s.end}]")
+    if not report.sections:
+        lines.append("  (none)")
+    lines.append(
+        "facts:   "
+        + ", ".join(
+            f"{len(getattr(report, kind))} {kind}"
+            for kind in ("quantities", "trainings", "regulations", "problems", "measures")
+        )
+    )
+    if report.warnings:
+        lines.append("warnings:")
+        lines.extend(f"  - {w}" for w in report.warnings)
+    return "\n".join(lines)
+
+
+@app.command()
+def extract(
+    report: Annotated[str, typer.Argument(help="A report file (.txt, .html), or - for standard input.")],
+    format: Annotated[
+        ExtractFormat, typer.Option("--format", "-f", help="summary (for a person), json (the contract), or text.")
+    ] = ExtractFormat.summary,
+) -> None:
+    """Extract one report: its sections, metadata and facts.
+
+    ``--format json`` prints the contract object (gknlp.report/1); ``--format
+    text`` prints the normalised text that every offset refers to.
+    """
+    try:
+        result = _extract(report)
+    except GknlpError as exc:
+        _fail(str(exc))
+    if format is ExtractFormat.json:
+        typer.echo(dumps(result.to_json()))
+    elif format is ExtractFormat.text:
+        sys.stdout.write(result.text)
+        if not result.text.endswith("\n"):
+            sys.stdout.write("\n")
+    else:
+        typer.echo(format_summary(result))
+
+
+@app.command()
+def show(
+    report: Annotated[str, typer.Argument(help="A report file (.txt, .html).")],
+    html: Annotated[Path, typer.Option("--html", help="Where to write the highlighted page.")],
+) -> None:
+    """Write the report as an HTML page with every fact highlighted by type."""
+    from gknlp.render import render_html
+
+    try:
+        result = _extract(report)
+    except GknlpError as exc:
+        _fail(str(exc))
+    try:
+        html.write_text(render_html(result), encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {html}: {exc.strerror or exc}")
+    typer.echo(f"wrote {html}")
+
+
+@app.command("eval")
+def eval_command(
+    gold_dir: Annotated[Path, typer.Argument(help="A folder of gold annotations (<report file>.json).")],
+    reports: Annotated[
+        list[Path] | None,
+        typer.Option("--reports", help="Folder(s) holding the annotated report files (default: beside the gold)."),
+    ] = None,
+    details: Annotated[bool, typer.Option("--details", help="List misses, false alarms and wrong attributes.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON (the keys of score.py --json).")] = False,
+) -> None:
+    """Score extraction against hand annotations (as shared/tools/score.py does)."""
+    from gknlp.evaluate import evaluate
+
+    search = list(reports or []) or [gold_dir, gold_dir.parent, *sorted(p for p in gold_dir.parent.iterdir() if p.is_dir())]
+    try:
+        scores = evaluate(gold_dir, search)
+    except GknlpError as exc:
+        _fail(str(exc))
+    result = scores.as_dict()
+    if as_json:
+        typer.echo(dumps(result))
+        return
+    for kind, value in result.items():
+        if kind == "errors":
+            continue
+        if isinstance(value, dict):
+            typer.echo(f"{kind:<12} P {value['p']:.3f}  R {value['r']:.3f}  F1 {value['f1']:.3f}"
+                       f"  (tp {value['tp']}, fp {value['fp']}, fn {value['fn']})")
+        else:
+            typer.echo(f"{kind:<12} {'n/a' if value is None else f'{value:.3f}'}")
+    for error in scores.errors:
+        typer.echo(f"error: {error}")
+    if details:
+        for title, rows in (("misses", scores.misses), ("false alarms", scores.false_alarms),
+                            ("wrong attributes", scores.wrong_attributes)):
+            typer.echo(f"\n{title} ({len(rows)}):")
+            for row in rows:
+                typer.echo(f"  {row}")
+
+
+def main() -> None:
+    """Console-script entry point: no traceback reaches the user."""
+    try:
+        app()
+    except GknlpError as exc:  # a library error that a command did not catch itself
+        typer.echo(f"gknlp: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("gknlp: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: one line for the user, the traceback only with -v
+        log.debug("internal error", exc_info=True)
+        typer.echo(f"gknlp: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()
