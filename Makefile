@@ -45,5 +45,9 @@ eval: install
 	$(VENV)/bin/gknlp eval corpora/gold-heldout --reports corpora/heldout
 	@if [ -d ../shared/spec/gold-seeds ]; then $(VENV)/bin/gknlp eval ../shared/spec/gold-seeds --reports ../shared/seeds; fi
 
+# Speed and memory figures for the README (about two minutes on 2 cores).
+bench: install-test
+	$(PY) bench/bench.py
+
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

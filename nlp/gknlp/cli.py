@@ -30,7 +30,7 @@ app = typer.Typer(
 log = logging.getLogger("gknlp")
 
 
-class ExtractFormat(str, enum.Enum):
+class ExtractFormat(enum.StrEnum):
     summary = "summary"
     json = "json"
     text = "text"
@@ -181,6 +181,37 @@ def eval_command(
             typer.echo(f"\n{title} ({len(rows)}):")
             for row in rows:
                 typer.echo(f"  {row}")
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Report files, folders (searched recursively) or globs.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl (contract objects) or results.parquet (tidy tables).")],
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")] = 0,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip files whose content is already in the output.")] = False,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")] = True,
+) -> None:
+    """Extract many reports into one JSONL file or a folder of Parquet tables.
+
+    A file that cannot be read becomes an error row and the run goes on; the
+    exit status is 1 when any file failed.
+    """
+    from tqdm import tqdm
+
+    from gknlp.corpus import default_jobs, run_batch
+
+    bar = tqdm(unit=" reports", disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    try:
+        summary = run_batch(inputs, out, jobs=jobs or default_jobs(), resume=resume, on_result=lambda _: bar.update())
+    except GknlpError as exc:
+        _fail(str(exc))
+    finally:
+        bar.close()
+    for path, error in summary.errors:
+        typer.echo(f"failed: {path}: {error}", err=True)
+    typer.echo(summary.format())
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

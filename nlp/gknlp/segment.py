@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gknlp.rules import load_rule_file
 
@@ -29,7 +29,7 @@ def rule_fires(rule_id: str, text: str) -> bool:
 
 
 @functools.cache
-def _jieba_posseg():  # type: ignore[no-untyped-def]
+def _jieba_posseg() -> Any:
     import jieba
     import jieba.posseg
 

@@ -1,0 +1,277 @@
+"""Many reports at once: find the inputs, extract them in worker processes, stream the results.
+
+``run_batch`` is the library call behind ``gknlp batch``. Results are written
+as they arrive (memory stays flat however many files there are), a bad file
+becomes an error row and the run goes on, and ``resume`` skips every file whose
+content hash is already in the output, so an interrupted run loses nothing and
+repeats nothing.
+
+Outputs: JSONL (one contract object per report, or an error row), or a folder
+of Parquet tables (``results.parquet/reports/part-….parquet`` …) keyed by the
+report's sha256, for pandas, R or DuckDB.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from gknlp.errors import GknlpError, InputError
+
+log = logging.getLogger(__name__)
+
+REPORT_SUFFIXES = frozenset({".txt", ".html", ".htm"})
+ERROR_SCHEMA = "gknlp.error/1"
+
+Row = dict[str, Any]
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def iter_report_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, files under folders (recursively, report suffixes only), and glob matches.
+
+    A name that matches nothing is yielded as it is, so that it becomes an
+    error row rather than vanishing.
+    """
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES and not _hidden(p, path)
+            )
+        elif path.exists():
+            yield path
+        else:
+            matches = sorted(glob.glob(str(item), recursive=True))
+            if not matches:
+                yield path
+            for match in matches:
+                if Path(match).is_file():
+                    yield Path(match)
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def file_sha256(path: Path) -> str | None:
+    """The sha256 of a file's bytes, or None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- one report
+
+
+def extract_row(path: str) -> Row:
+    """Extract one file into a contract object, or an error row; never raises."""
+    from gknlp.pipeline import extract_file
+
+    try:
+        return extract_file(path).to_json()
+    except GknlpError as exc:
+        return error_row(path, str(exc))
+    except Exception as exc:  # a bug must not stop a batch of thousands: record it and go on
+        log.exception("internal error on %s", path)
+        return error_row(path, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def error_row(path: str, message: str, sha256: str | None = None) -> Row:
+    """The row that stands for a file that could not be extracted."""
+    return {"schema": ERROR_SCHEMA, "path": path, "sha256": sha256 or file_sha256(Path(path)), "error": message}
+
+
+def is_error(row: Row) -> bool:
+    return row.get("schema") == ERROR_SCHEMA
+
+
+def _warm_up() -> None:
+    """Load rules, jieba and the theme model once per worker, not once per report."""
+    from gknlp.pipeline import extract_text
+
+    with contextlib.suppress(GknlpError):
+        extract_text("一、总体情况\n本年度主动公开政府信息12条。\n五、存在的主要问题及改进情况\n一是宣传不够。")
+
+
+# --------------------------------------------------------------------------- writers
+
+
+class ResultWriter(Protocol):
+    def done_hashes(self) -> set[str]: ...
+    def write(self, row: Row) -> None: ...
+    def close(self) -> None: ...
+
+
+class JsonlWriter:
+    """One JSON object per line (``ensure_ascii=False``); appends when resuming."""
+
+    def __init__(self, path: Path, *, resume: bool) -> None:
+        self.path = path
+        self._done: set[str] = set()
+        if resume and path.exists():
+            self._done = self._read_done()
+        elif path.exists():
+            path.unlink()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._handle = path.open("a", encoding="utf-8")
+
+    def _read_done(self) -> set[str]:
+        done: set[str] = set()
+        good_bytes = 0
+        with self.path.open("rb") as handle:
+            for line in handle:
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    break  # a line cut off by an interruption: drop it and what follows
+                if not line.endswith(b"\n"):
+                    break
+                good_bytes += len(line)
+                sha = row.get("sha256") or (row.get("source") or {}).get("sha256")
+                if sha:
+                    done.add(sha)
+        if good_bytes < self.path.stat().st_size:
+            log.warning("%s: dropping an incomplete last line left by an interrupted run", self.path)
+            with self.path.open("rb+") as handle:
+                handle.truncate(good_bytes)
+        return done
+
+    def done_hashes(self) -> set[str]:
+        return set(self._done)
+
+    def write(self, row: Row) -> None:
+        self._handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self._handle.flush()
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@dataclass
+class BatchSummary:
+    """What a batch run did."""
+
+    done: int = 0
+    failed: int = 0
+    with_warnings: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def reports_per_second(self) -> float:
+        return (self.done + self.failed) / self.seconds if self.seconds > 0 else 0.0
+
+    def format(self) -> str:
+        return (
+            f"{self.done} reports done, {self.failed} failed, {self.with_warnings} with warnings, "
+            f"{self.skipped} skipped (already in the output); "
+            f"{self.reports_per_second:.1f} reports/s in {self.seconds:.1f} s"
+        )
+
+
+def open_writer(out: Path, *, resume: bool) -> ResultWriter:
+    """A JSONL writer for ``*.jsonl``, a Parquet folder writer for ``*.parquet``."""
+    if out.suffix == ".jsonl":
+        return JsonlWriter(out, resume=resume)
+    if out.suffix == ".parquet":
+        from gknlp.parquet import ParquetWriter
+
+        return ParquetWriter(out, resume=resume)
+    raise InputError(f"unknown output format for {out}: use a .jsonl or .parquet name")
+
+
+def run_batch(
+    inputs: Sequence[str | Path],
+    out: Path,
+    *,
+    jobs: int = 1,
+    resume: bool = False,
+    on_result: Callable[[Row], None] | None = None,
+) -> BatchSummary:
+    """Extract every report in ``inputs`` into ``out``; ``on_result`` sees each row (progress bars)."""
+    writer = open_writer(out, resume=resume)
+    done = writer.done_hashes()
+    summary = BatchSummary()
+    started = time.perf_counter()
+
+    def record(row: Row) -> None:
+        writer.write(row)
+        if is_error(row):
+            summary.failed += 1
+            summary.errors.append((str(row["path"]), str(row["error"])))
+        else:
+            summary.done += 1
+            summary.with_warnings += bool(row.get("warnings"))
+        if on_result is not None:
+            on_result(row)
+
+    def todo() -> Iterator[str]:
+        seen: set[str] = set()
+        for path in iter_report_paths(inputs):
+            sha = file_sha256(path) if path.is_file() else None
+            if sha is not None and (sha in done or sha in seen):
+                summary.skipped += 1
+                continue
+            if sha is not None:
+                seen.add(sha)
+            yield str(path)
+
+    try:
+        if jobs <= 1:
+            for path in todo():
+                record(extract_row(path))
+        else:
+            _run_parallel(todo(), jobs, record)
+    finally:
+        writer.close()
+        summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_parallel(paths: Iterator[str], jobs: int, record: Callable[[Row], None]) -> None:
+    # Keep a bounded number of reports in flight so that memory stays flat on 100,000 files.
+    window = jobs * 4
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up) as pool:
+        pending: set[Future[Row]] = set()
+        for path in paths:
+            pending.add(pool.submit(extract_row, path))
+            if len(pending) >= window:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    record(future.result())
+        for future in _drain(pending):
+            record(future.result())
+
+
+def _drain(pending: set[Future[Row]]) -> Iterator[Future[Row]]:
+    while pending:
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        yield from finished
+
+
+def default_jobs() -> int:
+    """One worker per available core."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
