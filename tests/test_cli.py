@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES_DIR
 from typer.testing import CliRunner
 
+from conftest import SAMPLES_DIR
 from gknlp import __version__
 from gknlp.cli import app
 

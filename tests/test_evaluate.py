@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GOLD_SEEDS_DIR, SEEDS_DIR, SHARED, needs_shared
 
 import gknlp
+from conftest import GOLD_SEEDS_DIR, SEEDS_DIR, SHARED, needs_shared
 from gknlp.evaluate import evaluate, score_predictions, text_similarity
 
 REPO = Path(__file__).resolve().parent.parent
