@@ -184,6 +184,39 @@ def eval_command(
 
 
 @app.command()
+def train(
+    corpus: Annotated[Path, typer.Argument(help="The labelled points (train.jsonl, heldout.jsonl).")] = Path("corpora/themes"),
+    out: Annotated[Path | None, typer.Option("--out", help="Where to save the model (default: models/themes).")] = None,
+) -> None:
+    """Rebuild the theme classifier from labelled points and print its held-out scores."""
+    from gknlp.themes import evaluate_heldout, load_model, save_model
+    from gknlp.themes import train as train_model
+
+    try:
+        saved = save_model(train_model(corpus), out)
+        typer.echo(f"saved {saved}")
+        typer.echo(evaluate_heldout(corpus, load_model(saved)).format_table())
+    except (GknlpError, OSError) as exc:
+        _fail(str(exc))
+
+
+@app.command("eval-themes")
+def eval_themes(
+    corpus: Annotated[Path, typer.Argument(help="The labelled points (heldout.jsonl is scored).")] = Path("corpora/themes"),
+    model: Annotated[Path | None, typer.Option("--model", help="A saved model (default: the bundled one).")] = None,
+    seeds_only: Annotated[bool, typer.Option("--seeds-only", help="Score only the points of the real seed reports.")] = False,
+) -> None:
+    """Print the theme classifier's held-out scores next to the cue-word baseline."""
+    from gknlp.themes import evaluate_heldout, load_model
+
+    try:
+        scores = evaluate_heldout(corpus, load_model(model), "seed:" if seeds_only else "")
+    except (GknlpError, OSError) as exc:
+        _fail(str(exc))
+    typer.echo(scores.format_table())
+
+
+@app.command()
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="Report files, folders (searched recursively) or globs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="results.jsonl (contract objects) or results.parquet (tidy tables).")],
