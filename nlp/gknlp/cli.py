@@ -247,6 +247,61 @@ def batch(
         raise typer.Exit(1)
 
 
+class PointKindOption(str, enum.Enum):
+    problems = "problems"
+    measures = "measures"
+
+
+class GroupByOption(str, enum.Enum):
+    year = "year"
+    province = "province"
+    level = "level"
+    issuer = "issuer"
+
+
+class TableFormat(str, enum.Enum):
+    table = "table"
+    csv = "csv"
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def themes(
+    results: Annotated[Path, typer.Argument(help="Batch results: results.jsonl or a results.parquet folder.")],
+    kind: Annotated[PointKindOption, typer.Option("--kind", help="Count themes of the problems or of the measures.")] = (
+        PointKindOption.problems
+    ),
+    by: Annotated[GroupByOption, typer.Option("--by", help="Group reports by year, province, level or issuer.")] = (
+        GroupByOption.year
+    ),
+    share: Annotated[bool, typer.Option("--share", help="Show the share of each group's reports, not counts.")] = False,
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="table, csv, md (Markdown) or json.")] = (
+        TableFormat.table
+    ),
+    plot: Annotated[Path | None, typer.Option("--plot", help="Also draw a heatmap: out.png or out.html.")] = None,
+) -> None:
+    """Theme frequency table: how many reports raise each theme, per group, with group sizes."""
+    from gknlp import frequency
+
+    try:
+        table = frequency.theme_table(frequency.load_results(results), kind.value, by.value, share)
+        if plot is not None:
+            from gknlp.plots import plot_heatmap
+
+            plot_heatmap(table, plot)
+    except (GknlpError, OSError) as exc:
+        _fail(str(exc))
+    if format is TableFormat.json:
+        typer.echo(dumps(frequency.to_json(table)))
+    else:
+        render = {TableFormat.table: frequency.to_table, TableFormat.csv: frequency.to_csv,
+                  TableFormat.md: frequency.to_markdown}[format]
+        typer.echo(render(table).rstrip("\n"))
+    if plot is not None:
+        typer.echo(f"wrote {plot}", err=True)
+
+
 def main() -> None:
     """Console-script entry point: no traceback reaches the user."""
     try:

@@ -35,11 +35,28 @@ class Source:
     sha256: str
 
 
+Level = Literal["国家级", "省级", "市级", "县级", "乡级"]
+BodyType = Literal["government", "office", "department"]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Meta:
+    """What the report is: its title, who issued it, the year it covers, and where the issuer sits.
+
+    ``level`` is the issuer's administrative level (国家级 for central bodies);
+    ``body_type`` says whether it is a government, a government's office, or a
+    department. Unknown values stay ``None`` (with a warning in the report).
+    """
+
     title: str | None = None
     issuer: str | None = None
     year: int | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    level: Level | None = None
+    body_type: BodyType | None = None
+    division_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

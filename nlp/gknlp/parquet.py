@@ -41,6 +41,8 @@ def _schemas(pa: Any) -> dict[str, Any]:
     return {
         "reports": pa.schema([*common, ("path", string), ("format", string), ("encoding", string),
                               ("title", string), ("issuer", string), ("year", int64),
+                              ("province", string), ("city", string), ("county", string), ("level", string),
+                              ("body_type", string), ("division_code", string),
                               ("warnings", string), ("n_warnings", int64)]),
         "sections": pa.schema([*common, ("section", string), ("heading", string), ("start", int64), ("end", int64)]),
         "quantities": pa.schema([*common, ("index", int64), ("text", string), ("value", double),
@@ -76,6 +78,7 @@ def tidy_rows(row: Row) -> dict[str, list[Row]]:
         "title": meta.get("title"),
         "issuer": meta.get("issuer"),
         "year": meta.get("year"),
+        **{key: meta.get(key) for key in ("province", "city", "county", "level", "body_type", "division_code")},
         "warnings": json.dumps(row["warnings"], ensure_ascii=False),
         "n_warnings": len(row["warnings"]),
     })

@@ -9,9 +9,10 @@ stages that need them.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
-from gknlp import reader, sections
+from gknlp import reader, region, sections
 from gknlp.facts import points, quantities, regulations, trainings
 from gknlp.model import Report, Source
 from gknlp.reader import Document
@@ -46,6 +47,17 @@ def extract_document(document: Document, *, path: str = "-", themes: bool = True
 
     meta, meta_warnings = sections.find_meta(text, section_list)
     warnings.extend(meta_warnings)
+    place = region.find_region(meta.issuer, meta.title, text)
+    meta = replace(
+        meta,
+        province=place.province,
+        city=place.city,
+        county=place.county,
+        level=place.level,
+        body_type=place.body_type,
+        division_code=place.division_code,
+    )
+    warnings.extend(place.warnings)
 
     found_quantities = quantities.extract_quantities(text, section_list)
     found_trainings = trainings.extract_trainings(text, section_list)
