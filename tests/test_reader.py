@@ -404,7 +404,7 @@ CASES_NASTY = [
     NastyCase("blank.txt", error="empty file: blank.txt"),
     NastyCase("binary.bin", error="not a text report: binary.bin (binary data)"),
     NastyCase("controls.txt", error="not a text report: controls.txt (binary data)"),
-    NastyCase("report.docx", error="not supported yet"),
+    NastyCase("report.docx", error="not a readable Word file: report.docx"),
     NastyCase("report_docx_named.txt", error="not a text report: report_docx_named.txt is a ZIP container"),
     NastyCase("old_word.doc", error="--convert-to docx"),
     NastyCase("mojibake.txt", warning="looks garbled (mojibake"),
@@ -433,7 +433,7 @@ def test_nasty_inputs(case: NastyCase) -> None:
 @pytest.mark.parametrize(
     ("name", "fragment"),
     [
-        ("a.pdf", "PDF files are not supported yet"),
+        ("a.pdf", "not a readable PDF: a.pdf"),
         ("a.wps", "libreoffice --headless --convert-to docx"),
         ("a.xls", "not supported"),
     ],

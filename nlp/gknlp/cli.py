@@ -100,7 +100,7 @@ def format_summary(report: Report) -> str:
 
 @app.command()
 def extract(
-    report: Annotated[str, typer.Argument(help="A report file (.txt, .html), or - for standard input.")],
+    report: Annotated[str, typer.Argument(help="A report file (.txt, .html, .docx, .pdf), or - for standard input.")],
     format: Annotated[
         ExtractFormat, typer.Option("--format", "-f", help="summary (for a person), json (the contract), or text.")
     ] = ExtractFormat.summary,
@@ -126,7 +126,7 @@ def extract(
 
 @app.command()
 def show(
-    report: Annotated[str, typer.Argument(help="A report file (.txt, .html).")],
+    report: Annotated[str, typer.Argument(help="A report file (.txt, .html, .docx, .pdf).")],
     html: Annotated[Path, typer.Option("--html", help="Where to write the highlighted page.")],
 ) -> None:
     """Write the report as an HTML page with every fact highlighted by type."""

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def extract_file(path: str | Path, *, themes: bool = True) -> Report:
-    """Extract one report file (``.txt``, ``.html``); raises :class:`~gknlp.errors.InputError`."""
+    """Extract one report file (``.txt``, ``.html``, ``.docx``, ``.pdf``); raises :class:`~gknlp.errors.InputError`."""
     document = reader.read_file(path)
     return extract_document(document, path=str(path), themes=themes)
 

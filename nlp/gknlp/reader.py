@@ -5,8 +5,9 @@ refers to (``gknlp extract --format text`` prints it).
 
 Stages, in order:
 
-1. Refuse what is not a text report (missing, empty, binary, .docx/.pdf/.doc…)
-   with one :class:`InputError` line.
+1. Refuse what cannot be read (missing, empty, binary, .doc/.wps/.xls…) with
+   one :class:`InputError` line. Word .docx and PDF files (by suffix or by
+   signature) go to :mod:`gknlp.formats`, whose text joins stage 4.
 2. Decode: BOM first (UTF-8, UTF-16, UTF-32), then strict UTF-8, then strict
    GB18030 (a superset of GBK/GB2312 — the ``gbk`` label rejects bytes such as
    those of U+2003 or 〔〕 that real files contain), then charset-normalizer.
@@ -25,6 +26,7 @@ import codecs
 import functools
 import hashlib
 import logging
+import shlex
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -43,13 +45,13 @@ NOISE_FILE = "noise.toml"
 
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"})
 
-# Suffix → why it cannot be read (yet). Office binaries get the conversion hint.
-_CONVERT_HINT = "convert it with: libreoffice --headless --convert-to docx"
+# Suffix → why it cannot be read (yet). Office binaries get the conversion hint
+# ({name} is the file's name, so the command can be pasted as it is).
+_CONVERT_HINT = "convert it to .docx with: libreoffice --headless --convert-to docx {name}"
+_BINARY_SUFFIXES: dict[str, Literal["docx", "pdf"]] = {".docx": "docx", ".pdf": "pdf"}
 _UNSUPPORTED_SUFFIXES: dict[str, str] = {
-    ".docx": "Word .docx files are not supported yet; save the report as .txt (UTF-8)",
-    ".pdf": "PDF files are not supported yet; extract the text to a .txt file first",
-    ".doc": f"old Word .doc files are not supported yet; {_CONVERT_HINT}",
-    ".wps": f"WPS .wps files are not supported yet; {_CONVERT_HINT}",
+    ".doc": f"old Word .doc files cannot be read; {_CONVERT_HINT}",
+    ".wps": f"WPS .wps files cannot be read; {_CONVERT_HINT}",
     ".rtf": f"RTF files are not supported yet; {_CONVERT_HINT}",
     ".odt": f"OpenDocument .odt files are not supported yet; {_CONVERT_HINT}",
     ".xls": "spreadsheets (.xls) are not supported",
@@ -64,10 +66,11 @@ _UNSUPPORTED_SUFFIXES: dict[str, str] = {
 }
 
 # Leading bytes of formats that are never text, whatever the file is called.
+# (PDFs and .docx archives are told by gknlp.formats.sniff_binary_format first.)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "a PDF file; PDF is not supported yet"),
-    (b"PK\x03\x04", "a ZIP container (.docx/.xlsx?); .docx is not supported yet"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", f"an old Office file (.doc/.wps/.xls); {_CONVERT_HINT}"),
+    (b"PK\x03\x04", "a ZIP container (.xlsx/.pptx/.zip?) but not a readable Word .docx file"),
+    (_OLE_MAGIC, f"an old Office file (.doc/.wps/.xls, or an encrypted .docx); {_CONVERT_HINT}"),
     (b"{\\rtf", f"an RTF file; {_CONVERT_HINT}"),
 )
 
@@ -120,23 +123,36 @@ def read_bytes(data: bytes, *, name: str = "-") -> Document:
     """Decode and normalise the bytes of one report.
 
     Args:
-        data: the raw bytes of a .txt or .html report.
+        data: the raw bytes of a .txt, .html, .docx or PDF report.
         name: the file name, used for messages and to tell the format by suffix.
 
     Returns:
         The :class:`Document` whose ``text`` every later offset refers to.
 
     Raises:
-        InputError: empty, binary, undecodable, or an unsupported format.
+        InputError: empty, binary, undecodable, corrupt, or an unsupported format.
     """
+    from gknlp import formats  # lazy: keeps `import gknlp.reader` light
+
     suffix = Path(name).suffix.lower()
-    if suffix in _UNSUPPORTED_SUFFIXES:
-        raise InputError(f"unsupported format: {name}: {_UNSUPPORTED_SUFFIXES[suffix]}")
     if not data.strip():
         raise InputError(f"empty file: {name}")
+    # The signature wins over the suffix: a .docx saved as .doc is read, an
+    # old .doc renamed .docx gets the conversion hint below.
+    binary = formats.sniff_binary_format(data)
+    if binary is None and suffix in _BINARY_SUFFIXES and not data.startswith(_OLE_MAGIC):
+        binary = _BINARY_SUFFIXES[suffix]
+    if binary is not None:
+        extracted = formats.extract(data, binary, name=name)
+        digest = hashlib.sha256(data).hexdigest()
+        return _finish(
+            extracted.text, name=name, encoding=None, sha256=digest, warnings=list(extracted.warnings), fmt=binary
+        )
+    if suffix in _UNSUPPORTED_SUFFIXES:
+        raise InputError(f"unsupported format: {name}: {_UNSUPPORTED_SUFFIXES[suffix].format(name=shlex.quote(name))}")
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise InputError(f"not a text report: {name} is {what}")
+            raise InputError(f"not a text report: {name} is {what.format(name=shlex.quote(name))}")
     digest = hashlib.sha256(data).hexdigest()
     text, encoding, warnings = _decode(data, name)
     return _finish(text, name=name, encoding=encoding, sha256=digest, warnings=warnings)
@@ -533,9 +549,21 @@ def _first_match(rules: list[_LineRule], line: str) -> str | None:
 # ------------------------------------------------------------------- finishing
 
 
-def _finish(text: str, *, name: str, encoding: str | None, sha256: str, warnings: list[str]) -> Document:
-    """HTML → body, normalise, and warn about text that does not look like a Chinese report."""
-    fmt = _sniff_format(text, name)
+def _finish(
+    text: str,
+    *,
+    name: str,
+    encoding: str | None,
+    sha256: str,
+    warnings: list[str],
+    fmt: SourceFormat | None = None,
+) -> Document:
+    """HTML → body, normalise, and warn about text that does not look like a Chinese report.
+
+    ``fmt`` is given for text taken out of a .docx or PDF; otherwise it is sniffed.
+    """
+    if fmt is None:
+        fmt = _sniff_format(text, name)
     if fmt == "html":
         text, html_warnings = _html_to_text(text)
         warnings.extend(html_warnings)
