@@ -30,7 +30,7 @@ from gknlp.errors import GknlpError, InputError
 
 log = logging.getLogger(__name__)
 
-REPORT_SUFFIXES = frozenset({".txt", ".html", ".htm"})
+REPORT_SUFFIXES = frozenset({".txt", ".html", ".htm", ".docx", ".pdf"})
 ERROR_SCHEMA = "gknlp.error/1"
 
 Row = dict[str, Any]
