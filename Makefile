@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 DEMO_REPORT ?= corpora/samples/qinghe_2021_gb18030.txt
 
-.PHONY: demo test lint typecheck install install-test install-check eval bench clean
+.PHONY: demo test lint typecheck install install-test install-check eval bench e2e clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ eval: install
 # Speed and memory figures for the README (about two minutes on 2 cores).
 bench: install-test
 	$(PY) bench/bench.py
+	$(PY) bench/bench_search.py
+
+# The web UI once in headless Chromium, with a screenshot to look at (needs Debian's chromium).
+e2e: install-test
+	bash scripts/e2e_screenshot.sh
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

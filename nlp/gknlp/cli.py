@@ -223,6 +223,9 @@ def batch(
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")] = 0,
     resume: Annotated[bool, typer.Option("--resume", help="Skip files whose content is already in the output.")] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")] = True,
+    with_text: Annotated[
+        bool, typer.Option("--with-text", help="JSONL rows also carry the normalised text (for gknlp index).")
+    ] = False,
 ) -> None:
     """Extract many reports into one JSONL file or a folder of Parquet tables.
 
@@ -235,7 +238,10 @@ def batch(
 
     bar = tqdm(unit=" reports", disable=not progress, file=sys.stderr, dynamic_ncols=True)
     try:
-        summary = run_batch(inputs, out, jobs=jobs or default_jobs(), resume=resume, on_result=lambda _: bar.update())
+        summary = run_batch(
+            inputs, out, jobs=jobs or default_jobs(), resume=resume, include_text=with_text,
+            on_result=lambda _: bar.update(),
+        )
     except GknlpError as exc:
         _fail(str(exc))
     finally:
@@ -247,19 +253,19 @@ def batch(
         raise typer.Exit(1)
 
 
-class PointKindOption(str, enum.Enum):
+class PointKindOption(enum.StrEnum):
     problems = "problems"
     measures = "measures"
 
 
-class GroupByOption(str, enum.Enum):
+class GroupByOption(enum.StrEnum):
     year = "year"
     province = "province"
     level = "level"
     issuer = "issuer"
 
 
-class TableFormat(str, enum.Enum):
+class TableFormat(enum.StrEnum):
     table = "table"
     csv = "csv"
     md = "md"
@@ -300,6 +306,77 @@ def themes(
         typer.echo(render(table).rstrip("\n"))
     if plot is not None:
         typer.echo(f"wrote {plot}", err=True)
+
+
+class SearchKind(enum.StrEnum):
+    measures = "measures"
+    problems = "problems"
+    commitments = "commitments"
+
+
+class HitFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def index(
+    inputs: Annotated[list[Path], typer.Argument(help="Batch results (.jsonl) and/or report files or folders.")],
+    db: Annotated[Path, typer.Option("--db", help="The SQLite database to create or update.")],
+    optimize: Annotated[bool, typer.Option("--optimize/--no-optimize", help="Merge the full-text index after loading.")] = True,
+) -> None:
+    """Build or update the full-text search database (re-indexing a report replaces it)."""
+    from gknlp.search import index_results
+
+    try:
+        summary = index_results(db, inputs, optimize=optimize)
+    except GknlpError as exc:
+        _fail(str(exc))
+    typer.echo(summary.format())
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words (all must occur), "a phrase", -excluded; any Chinese substring.')],
+    db: Annotated[Path, typer.Option("--db", help="A database built by gknlp index.")],
+    kind: Annotated[SearchKind | None, typer.Option("--kind", help="measures, problems or commitments.")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", help="Only points with this theme id.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only reports covering this year.")] = None,
+    province: Annotated[str | None, typer.Option("--province", help="Only reports from this province.")] = None,
+    issuer: Annotated[str | None, typer.Option("--issuer", help="Only reports whose issuer contains this.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many hits.")] = 20,
+    format: Annotated[HitFormat, typer.Option("--format", "-f", help="table, json or csv.")] = HitFormat.table,
+) -> None:
+    """Search problems, measures and commitments (下一步将…) across indexed reports."""
+    from gknlp.search import format_hits
+    from gknlp.search import search as search_db
+
+    if not db.is_file():
+        _fail(f"no such database: {db} (build it with gknlp index)")
+    try:
+        hits = search_db(db, query, kind=kind.value if kind else None, theme=theme, year=year,
+                         province=province, issuer=issuer, limit=limit)
+    except GknlpError as exc:
+        _fail(str(exc))
+    typer.echo(format_hits(hits, format.value).rstrip("\n"))
+
+
+@app.command()
+def serve(
+    db: Annotated[Path, typer.Option("--db", help="A database built by gknlp index.")],
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8001,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Browse and search the database in Datasette (needs the web extra: pip install 'gknlp[web]')."""
+    from gknlp.search import serve as serve_db
+
+    if not db.is_file():
+        _fail(f"no such database: {db} (build it with gknlp index)")
+    try:
+        serve_db(db, port=port, host=host)
+    except GknlpError as exc:
+        _fail(str(exc))
 
 
 def main() -> None:

@@ -82,12 +82,20 @@ def file_sha256(path: Path) -> str | None:
 # --------------------------------------------------------------------------- one report
 
 
-def extract_row(path: str) -> Row:
-    """Extract one file into a contract object, or an error row; never raises."""
+def extract_row(path: str, include_text: bool = False) -> Row:
+    """Extract one file into a contract object, or an error row; never raises.
+
+    With ``include_text`` the row also carries the normalised ``text`` that its
+    offsets refer to (what ``gknlp index`` needs to find commitments anywhere).
+    """
     from gknlp.pipeline import extract_file
 
     try:
-        return extract_file(path).to_json()
+        report = extract_file(path)
+        row = report.to_json()
+        if include_text:
+            row["text"] = report.text
+        return row
     except GknlpError as exc:
         return error_row(path, str(exc))
     except Exception as exc:  # a bug must not stop a batch of thousands: record it and go on
@@ -209,6 +217,7 @@ def run_batch(
     *,
     jobs: int = 1,
     resume: bool = False,
+    include_text: bool = False,
     on_result: Callable[[Row], None] | None = None,
 ) -> BatchSummary:
     """Extract every report in ``inputs`` into ``out``; ``on_result`` sees each row (progress bars)."""
@@ -242,22 +251,22 @@ def run_batch(
     try:
         if jobs <= 1:
             for path in todo():
-                record(extract_row(path))
+                record(extract_row(path, include_text))
         else:
-            _run_parallel(todo(), jobs, record)
+            _run_parallel(todo(), jobs, record, include_text)
     finally:
         writer.close()
         summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _run_parallel(paths: Iterator[str], jobs: int, record: Callable[[Row], None]) -> None:
+def _run_parallel(paths: Iterator[str], jobs: int, record: Callable[[Row], None], include_text: bool) -> None:
     # Keep a bounded number of reports in flight so that memory stays flat on 100,000 files.
     window = jobs * 4
     with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up) as pool:
         pending: set[Future[Row]] = set()
         for path in paths:
-            pending.add(pool.submit(extract_row, path))
+            pending.add(pool.submit(extract_row, path, include_text))
             if len(pending) >= window:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
