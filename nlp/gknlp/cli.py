@@ -184,6 +184,26 @@ def eval_command(
 
 
 @app.command()
+def check(
+    reports: Annotated[list[str], typer.Argument(help="Report files; two years of one body are also checked as a pair.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+) -> None:
+    """Check the statistical tables: totals, the table's own identity, and the narrative against the tables.
+
+    Exit status 1 when any finding is an error.
+    """
+    from gknlp.checks import check_files, findings_json, format_findings
+
+    results = check_files(reports)
+    if as_json:
+        typer.echo(dumps([{"path": path, "findings": findings_json(found)} for path, found in results]))
+    else:
+        typer.echo(format_findings(results).rstrip("\n"))
+    if any(f.severity == "error" for _, found in results for f in found):
+        raise typer.Exit(1)
+
+
+@app.command()
 def train(
     corpus: Annotated[Path, typer.Argument(help="The labelled points (train.jsonl, heldout.jsonl).")] = Path("corpora/themes"),
     out: Annotated[Path | None, typer.Option("--out", help="Where to save the model (default: models/themes).")] = None,

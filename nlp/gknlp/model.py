@@ -8,7 +8,11 @@ gives the contract's JSON form (``../shared/spec/CONTRACT.md``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from gknlp.checks import Finding
+    from gknlp.tables import TablesResult
 
 SCHEMA_ID = "gknlp.report/1"
 
@@ -178,6 +182,8 @@ class Report:
     regulations: tuple[Regulation, ...] = ()
     problems: tuple[Point, ...] = ()
     measures: tuple[Point, ...] = ()
+    tables: TablesResult | None = None
+    findings: tuple[Finding, ...] = ()
     warnings: tuple[str, ...] = ()
 
     def section(self, section_id: SectionId) -> Section | None:
@@ -206,15 +212,33 @@ class Report:
             "regulations": [_plain(r) for r in self.regulations],
             "problems": [_plain(p) for p in self.problems],
             "measures": [_plain(p) for p in self.measures],
+            "tables": _tables_json(self.tables),
+            "findings": [_plain(f) for f in self.findings],
             "warnings": list(self.warnings),
         }
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain_value(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _tables_json(tables: TablesResult | None) -> dict[str, Any]:
+    if tables is None:
+        return {}
+    from gknlp.tables import to_json
+
+    return to_json(tables)
 
 
 def _plain(item: Any) -> dict[str, Any]:
     out = asdict(item)
     for key, value in out.items():
         if isinstance(value, tuple):
-            out[key] = list(value)
+            out[key] = [_plain_value(v) for v in value]
         elif isinstance(value, float) and value.is_integer():
             out[key] = int(value)
     return out

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 
-TABLES = ("sections", "quantities", "trainings", "regulations", "points", "errors", "reports")
+TABLES = ("sections", "quantities", "trainings", "regulations", "points", "tables", "findings", "errors", "reports")
 
 
 def _pyarrow() -> Any:
@@ -58,6 +58,10 @@ def _schemas(pa: Any) -> dict[str, Any]:
                                   ("rule", string)]),
         "points": pa.schema([*common, ("kind", string), ("index", int64), ("heading", string), ("text", string),
                              ("themes", pa.list_(string)), ("scores", string), ("start", int64), ("end", int64)]),
+        "tables": pa.schema([*common, ("table", string), ("template", string), ("row", string), ("column", string),
+                             ("value", double), ("unit", string), ("text", string), ("start", int64), ("end", int64)]),
+        "findings": pa.schema([*common, ("check_id", string), ("severity", string), ("message", string),
+                               ("numbers", pa.list_(double)), ("offsets", string)]),
         "errors": pa.schema([*common, ("path", string), ("error", string)]),
     }
 
@@ -88,6 +92,14 @@ def tidy_rows(row: Row) -> dict[str, list[Row]]:
     for kind in ("quantities", "trainings", "regulations"):
         for i, item in enumerate(row[kind]):
             tables[kind].append({"report_id": report_id, "index": i, **item})
+    for table_id, table in (row.get("tables") or {}).items():
+        for cell in table.get("cells", []):
+            tables["tables"].append({"report_id": report_id, "table": table_id, "template": table.get("template"),
+                                     **cell})
+    for finding in row.get("findings") or []:
+        # "check" is an SQL keyword: the column is check_id
+        tables["findings"].append({**finding, "report_id": report_id, "check_id": finding.get("check"),
+                                   "offsets": json.dumps(finding.get("offsets", []))})
     for kind in ("problems", "measures"):
         for i, point in enumerate(row[kind]):
             tables["points"].append({

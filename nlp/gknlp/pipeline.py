@@ -12,7 +12,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from gknlp import reader, region, sections
+from gknlp import checks, reader, region, sections, tables
 from gknlp.facts import points, quantities, regulations, trainings
 from gknlp.model import Report, Source
 from gknlp.reader import Document
@@ -71,6 +71,10 @@ def extract_document(document: Document, *, path: str = "-", themes: bool = True
     ):
         warnings.extend(extraction_warnings)
 
+    found_tables = tables.extract_tables(text, section_list)
+    warnings.extend(found_tables.warnings)
+    findings = checks.check_report(text, section_list, found_tables)
+
     problems, measures = found_points.problems, found_points.measures
     if themes and (problems or measures):
         from gknlp import themes as theme_stage  # the model loads only when there are points
@@ -93,6 +97,8 @@ def extract_document(document: Document, *, path: str = "-", themes: bool = True
         regulations=tuple(found_regulations.items),
         problems=tuple(problems),
         measures=tuple(measures),
+        tables=found_tables,
+        findings=tuple(findings),
         warnings=tuple(_unique(warnings)),
     )
 
