@@ -91,3 +91,21 @@ def test_batch_command_summary_and_exit_status(inputs: Path, tmp_path: Path) -> 
     assert result.exit_code == 1  # broken.txt failed
     assert "failed, " in result.stdout and "reports/s" in result.stdout
     assert "failed: " in result.stderr and "broken.txt" in result.stderr
+
+
+def test_dask_engine_on_a_local_cluster(inputs: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    duckdb = pytest.importorskip("duckdb")
+    from gknlp.corpus import run_batch_dask
+
+    out = tmp_path / "results.parquet"
+    local = run_batch([inputs], tmp_path / "local.jsonl")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
+        summary = run_batch_dask([inputs], out, scheduler=cluster.scheduler_address, chunk_size=2)
+        again = run_batch_dask([inputs], out, scheduler=cluster.scheduler_address, resume=True)
+    assert (summary.done, summary.failed) == (local.done, local.failed)
+    assert again.skipped == summary.done + summary.failed and again.done == 0
+    ids = duckdb.connect().execute(f"select report_id from read_parquet('{out}/reports/*.parquet')").fetchall()
+    expected = {json.loads(line)["source"]["sha256"] for line in (tmp_path / "local.jsonl").read_text("utf-8").splitlines()
+                if '"gknlp.error/1"' not in line}
+    assert {i for (i,) in ids} == expected

@@ -11,13 +11,16 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from gknlp import __version__
 from gknlp.errors import GknlpError
 from gknlp.model import Report
+
+if TYPE_CHECKING:
+    from gknlp.corpus import BatchSummary
 
 app = typer.Typer(
     name="gknlp",
@@ -28,6 +31,11 @@ app = typer.Typer(
 )
 
 log = logging.getLogger("gknlp")
+
+
+class BatchEngine(enum.StrEnum):
+    local = "local"
+    dask = "dask"
 
 
 class ExtractFormat(enum.StrEnum):
@@ -246,6 +254,12 @@ def batch(
     with_text: Annotated[
         bool, typer.Option("--with-text", help="JSONL rows also carry the normalised text (for gknlp index).")
     ] = False,
+    engine: Annotated[BatchEngine, typer.Option("--engine", help="local processes, or a Dask cluster.")] = (
+        BatchEngine.local
+    ),
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="With --engine dask: the scheduler, e.g. tcp://HOST:8786.")
+    ] = None,
 ) -> None:
     """Extract many reports into one JSONL file or a folder of Parquet tables.
 
@@ -257,6 +271,20 @@ def batch(
     from gknlp.corpus import default_jobs, run_batch
 
     bar = tqdm(unit=" reports", disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    if engine is BatchEngine.dask:
+        from gknlp.corpus import run_batch_dask
+
+        if not scheduler:
+            bar.close()
+            _fail("--engine dask needs --scheduler tcp://HOST:PORT")
+        try:
+            summary = run_batch_dask(inputs, out, scheduler=scheduler, resume=resume, on_result=bar.update)
+        except GknlpError as exc:
+            _fail(str(exc))
+        finally:
+            bar.close()
+        _print_batch_summary(summary)
+        return
     try:
         summary = run_batch(
             inputs, out, jobs=jobs or default_jobs(), resume=resume, include_text=with_text,
@@ -266,6 +294,10 @@ def batch(
         _fail(str(exc))
     finally:
         bar.close()
+    _print_batch_summary(summary)
+
+
+def _print_batch_summary(summary: BatchSummary) -> None:
     for path, error in summary.errors:
         typer.echo(f"failed: {path}: {error}", err=True)
     typer.echo(summary.format())

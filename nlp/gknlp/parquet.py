@@ -119,7 +119,10 @@ def tidy_rows(row: Row) -> dict[str, list[Row]]:
 class ParquetWriter:
     """Buffers tidy rows and writes one part file per table every ``flush_every`` reports."""
 
-    def __init__(self, out: Path, *, resume: bool, flush_every: int = 500) -> None:
+    def __init__(self, out: Path, *, resume: bool, flush_every: int = 500, append: bool = False) -> None:
+        """``resume`` keeps what is there and reads which reports are done; ``append`` (a
+        distributed worker adding its own parts) keeps what is there without reading it;
+        neither starts the folder afresh."""
         self.pa = _pyarrow()
         self.out = out
         self.flush_every = flush_every
@@ -130,7 +133,7 @@ class ParquetWriter:
         self._buffered_reports = 0
         if out.exists() and not out.is_dir():
             raise InputError(f"{out} exists and is not a Parquet results folder")
-        if out.exists() and not resume:
+        if out.exists() and not resume and not append:
             for part in out.glob("*/part-*.parquet"):
                 part.unlink()
         self._done = self._read_done() if resume else set()
