@@ -90,3 +90,39 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_show_writes_a_highlighted_page(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["show", str(SAMPLE), "--html", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"wrote {out}\n"
+    page = out.read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>") or page.lstrip().lower().startswith("<!doctype html")
+    assert "清河市" in page
+
+
+def test_check_reports_findings_and_exit_status(tmp_path: Path) -> None:
+    clean = SAMPLES_DIR / "shuangqiao_2020_fullwidth.txt"
+    result = runner.invoke(app, ["check", str(clean)])
+    assert result.exit_code == 0
+    assert result.stdout == f"{clean}: ok (no findings)\n"
+    as_json = json.loads(runner.invoke(app, ["check", str(SAMPLE), "--json"]).stdout)
+    assert as_json[0]["path"] == str(SAMPLE) and as_json[0]["findings"]
+
+
+def test_themes_table_from_batch_results(tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    assert runner.invoke(app, ["batch", str(SAMPLES_DIR), "--out", str(out), "--no-progress", "--jobs", "1"]).exit_code == 0
+    result = runner.invoke(app, ["themes", str(out), "--by", "year", "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "theme,name,2020,2021,2022,(all)"
+    assert lines[1] == "(reports),报告数,1,1,1,3"
+    assert len(lines) == 2 + 17
+
+
+def test_search_needs_an_index(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["search", "培训", "--db", str(tmp_path / "none.sqlite")])
+    assert result.exit_code == 1
+    assert result.stderr == f"gknlp: no such database: {tmp_path / 'none.sqlite'} (build it with gknlp index)\n"
