@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from gknlp import themes
@@ -131,7 +133,7 @@ def _edit_metadata(path: Path, **changes: object) -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="not found"):
-        themes.load_model(tmp_path / "nothing.skops")
+        themes.load_model(tmp_path / "nothing.npz")
 
 
 def test_missing_metadata(model_copy: Path) -> None:
@@ -146,9 +148,29 @@ def test_other_label_set(model_copy: Path) -> None:
         themes.load_model(model_copy)
 
 
-def test_other_sklearn_version(model_copy: Path) -> None:
+def test_other_format_version(model_copy: Path) -> None:
+    _edit_metadata(model_copy, format=1)
+    with pytest.raises(ModelError, match="format 1, this gknlp reads format 2"):
+        themes.load_model(model_copy)
+
+
+def test_library_versions_are_information_only(model_copy: Path) -> None:
+    # inference is numpy arithmetic on stored arrays: another scikit-learn is fine
     _edit_metadata(model_copy, versions={"sklearn": "0.24.2"})
-    with pytest.raises(ModelError, match="scikit-learn 0.24.2"):
+    assert themes.load_model(model_copy).metadata["versions"] == {"sklearn": "0.24.2"}
+
+
+def test_cue_words_edited(model_copy: Path) -> None:
+    _edit_metadata(model_copy, cues_sha256="0" * 64)
+    with pytest.raises(ModelError, match="cue words"):
+        themes.load_model(model_copy)
+
+
+def test_other_tfidf_settings(model_copy: Path) -> None:
+    meta = json.loads(themes.metadata_path(model_copy).read_text("utf-8"))
+    meta["tfidf"]["char"]["ngram_range"] = [1, 2]
+    _edit_metadata(model_copy, tfidf=meta["tfidf"])
+    with pytest.raises(ModelError, match="TF-IDF settings"):
         themes.load_model(model_copy)
 
 
@@ -174,5 +196,53 @@ def test_training_is_reproducible(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     texts = ["加强业务培训，提升队伍素质", "部分栏目更新不及时"]
     assert first.predict(texts) == second.predict(texts)
     assert first.thresholds == second.thresholds
-    saved = themes.save_model(first, tmp_path / "m" / "themes.skops")
+    saved = themes.save_model(first, tmp_path / "m" / "themes.npz")
     assert themes.load_model(saved).predict(texts) == first.predict(texts)
+    # the export is deterministic: the same data gives the same bytes
+    again = themes.save_model(second, tmp_path / "n" / "themes.npz")
+    assert saved.read_bytes() == again.read_bytes()
+    assert themes.metadata_path(saved).read_bytes() == themes.metadata_path(again).read_bytes()
+
+
+def test_model_file_is_plain_arrays() -> None:
+    # no pickled objects: np.load with allow_pickle=False reads every member
+    with np.load(themes.default_model_path(), allow_pickle=False) as archive:
+        assert sorted(archive.files) == sorted(themes.ARRAY_NAMES)
+        assert all(archive[name].dtype.kind in "fU" for name in archive.files)
+
+
+@pytest.fixture(scope="module")
+def sklearn_fit(model: themes.ThemeModel) -> dict[str, object]:
+    # the shipped model's own hyper-parameters, refitted with scikit-learn (under a second)
+    points = themes.read_split(CORPUS, "train")
+    y = themes._binarize(points, themes.theme_ids())
+    return themes._fit([p.text for p in points], y, model.metadata["C"], model.metadata["cue_weight"])
+
+
+def test_shipped_arrays_are_the_trained_model(model: themes.ThemeModel, sklearn_fit: dict[str, object]) -> None:
+    fitted = themes._export(sklearn_fit, model.metadata["cue_weight"])
+    assert fitted.char_vocab == model.weights.char_vocab and fitted.word_vocab == model.weights.word_vocab
+    for name, array in fitted.arrays().items():
+        assert np.allclose(array, model.weights.arrays()[name], rtol=0, atol=1e-12) if array.dtype.kind == "f" \
+            else (array == model.weights.arrays()[name]).all(), name
+
+
+def test_numpy_inference_equals_sklearn(model: themes.ThemeModel, sklearn_fit: dict[str, object]) -> None:
+    texts = [p.text for p in themes.read_split(CORPUS, "heldout")]
+    texts += ["", "   ", "%", "Ａ　Ｂ  c\td", "加强业务培训，提升队伍素质"]
+    expected = themes._probabilities(sklearn_fit, texts, model.metadata["cue_weight"])
+    found = model.scores(texts)
+    assert found.shape == expected.shape == (len(texts), 17)
+    assert np.abs(found - expected).max() < 1e-9
+    # the same theme lists as the scikit-learn pipeline would give
+    sk_model = dataclasses.replace(model, weights=_SklearnWeights(sklearn_fit, model.metadata["cue_weight"]))
+    assert model.predict(texts) == sk_model.predict(texts)
+
+
+@dataclasses.dataclass(frozen=True)
+class _SklearnWeights:
+    estimators: dict[str, object]
+    cue_weight: float
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        return themes._probabilities(self.estimators, texts, self.cue_weight)

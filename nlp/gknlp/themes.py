@@ -15,20 +15,31 @@ classifiers share that label set:
   records which one is used.
 
 The labelled corpus is ``corpora/themes/`` (``train.jsonl`` and a fixed
-``heldout.jsonl`` that no model selection touches, see its README). A model is
-stored as ``models/themes/themes.skops`` (skops, loaded with an explicit list
-of trusted types, never raw pickle) with ``themes.json`` beside it: the label
-set, the sha256 of the training data and of the model file, library versions,
-thresholds and which classifier decides each theme.
+``heldout.jsonl`` that no model selection touches, see its README).
+
+Training uses scikit-learn; inference does not. A model is stored as plain
+arrays in ``models/themes/themes.npz`` (TF-IDF vocabularies in column order,
+idf vectors, the 17 logistic regressions' coefficients and intercepts; read
+with ``np.load(..., allow_pickle=False)``, never pickle) with ``themes.json``
+beside it: the format version, the label set, the TF-IDF settings, the cue
+weight, thresholds and which classifier decides each theme, the sha256 of the
+training data and of the array file, and the library versions used to train
+(information only). :class:`ThemeWeights` recomputes the TF-IDF transform and
+the logistic regressions with numpy, to the same scores as the scikit-learn
+pipeline (``tests/test_themes.py`` checks it on every held-out point).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import logging
+import math
+import re
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -44,8 +55,9 @@ from gknlp.rules import load_rule_file
 log = logging.getLogger(__name__)
 
 RULE_FILE = "themes.toml"
-MODEL_FORMAT = 1
-MODEL_FILE = "themes.skops"
+# 2: plain arrays (.npz, no pickle) + JSON, scored with numpy; 1 was a skops file
+MODEL_FORMAT = 2
+MODEL_FILE = "themes.npz"
 MAX_THEMES = 3
 CV_FOLDS = 5
 RANDOM_STATE = 0
@@ -55,9 +67,8 @@ RANDOM_STATE = 0
 C_GRID = (1.0, 3.0, 10.0)
 CUE_WEIGHT_GRID = (0.25, 0.5, 1.0)
 THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(2, 15))  # 0.10 … 0.70
-# skops must load nothing beyond its default-trusted sklearn/numpy types; any
-# other type in a model file is refused instead of being trusted silently.
-TRUSTED_TYPES: tuple[str, ...] = ()
+# the arrays of a model file, all required
+ARRAY_NAMES = ("char_vocab", "char_idf", "word_vocab", "word_idf", "coef", "intercept")
 
 Kind = Literal["problem", "measure"]
 Decider = Literal["model", "baseline"]
@@ -149,16 +160,49 @@ def training_sha256(corpus_dir: Path) -> str:
         raise ModelError(f"{path}: cannot read the training data ({exc.strerror})") from None
 
 
-# --------------------------------------------------------------------------- model
+# --------------------------------------------------------------------------- features
+
+# The two TF-IDF blocks, as scikit-learn builds them for training and as
+# :class:`ThemeWeights` recomputes them at inference. Everything that changes a
+# transform is spelled out (most equal sklearn's defaults) and stored in the
+# metadata, so a model made with other settings is refused at load.
+TFIDF_SETTINGS: dict[str, dict[str, Any]] = {
+    "char": {
+        "analyzer": "char", "ngram_range": (1, 3), "lowercase": True, "min_df": 2,
+        "sublinear_tf": True, "use_idf": True, "smooth_idf": True, "norm": "l2", "binary": False,
+    },
+    "word": {
+        "analyzer": "word", "ngram_range": (1, 1), "token_pattern": r"\S+", "lowercase": False, "min_df": 1,
+        "sublinear_tf": True, "use_idf": True, "smooth_idf": True, "norm": "l2", "binary": False,
+    },
+}
+# sklearn's CountVectorizer collapses runs of white space before taking char n-grams
+_WHITE_SPACES = re.compile(r"\s\s+")
+_WORD_TOKEN = re.compile(TFIDF_SETTINGS["word"]["token_pattern"])
 
 
 @functools.lru_cache(maxsize=8192)  # CV featurises each text many times
 def _words(text: str) -> str:
     from gknlp.segment import cut_with_pos
 
-    # words joined by spaces so that a plain TfidfVectorizer can be stored
-    # without a custom (untrusted) analyzer function
+    # words joined by spaces so that a plain TfidfVectorizer (token_pattern \S+)
+    # reads them back without a custom analyzer function
     return " ".join(word for word, _ in cut_with_pos(text) if word.strip())
+
+
+def _char_ngrams(text: str) -> list[str]:
+    """The char n-grams of sklearn's ``analyzer="char"`` (after lowercasing)."""
+    low, high = TFIDF_SETTINGS["char"]["ngram_range"]
+    text = _WHITE_SPACES.sub(" ", text.lower())
+    return [text[i : i + n] for n in range(low, high + 1) for i in range(len(text) - n + 1)]
+
+
+def _word_tokens(text: str) -> list[str]:
+    """The tokens of sklearn's ``analyzer="word"`` over the jieba words (no lowercasing)."""
+    return _WORD_TOKEN.findall(_words(text))
+
+
+# --------------------------------------------------------------------------- training (scikit-learn)
 
 
 def _make_estimators(c: float) -> dict[str, Any]:
@@ -167,8 +211,8 @@ def _make_estimators(c: float) -> dict[str, Any]:
     from sklearn.multiclass import OneVsRestClassifier
 
     return {
-        "char": TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2),
-        "word": TfidfVectorizer(analyzer="word", token_pattern=r"\S+", lowercase=False, sublinear_tf=True),
+        "char": TfidfVectorizer(**TFIDF_SETTINGS["char"]),
+        "word": TfidfVectorizer(**TFIDF_SETTINGS["word"]),
         "clf": OneVsRestClassifier(
             LogisticRegression(
                 solver="liblinear", C=c, class_weight="balanced", random_state=RANDOM_STATE
@@ -204,9 +248,138 @@ def _fit(texts: Sequence[str], y: np.ndarray, c: float, cue_weight: float) -> di
 
 
 def _probabilities(estimators: dict[str, Any], texts: Sequence[str], cue_weight: float) -> np.ndarray:
+    """scikit-learn's probabilities (training and CV; inference uses :class:`ThemeWeights`)."""
     if not texts:
         return np.zeros((0, len(theme_ids())))
     return np.asarray(estimators["clf"].predict_proba(_features(estimators, texts, cue_weight, fit=False)))
+
+
+# --------------------------------------------------------------------------- inference (numpy only)
+
+
+@dataclass(frozen=True, eq=False)
+class ThemeWeights:
+    """The fitted model as plain arrays; scores texts with numpy alone (no scikit-learn).
+
+    Reproduces ``TfidfVectorizer.transform`` (char and word blocks, sublinear
+    tf, idf, l2 norm), the cue block and one-vs-rest logistic regression
+    (``expit(x · coef + intercept)``) of the training pipeline.
+    """
+
+    char_vocab: dict[str, int]
+    char_idf: np.ndarray
+    word_vocab: dict[str, int]
+    word_idf: np.ndarray
+    coef: np.ndarray  # (n_labels, n_char + n_word + n_labels)
+    intercept: np.ndarray  # (n_labels,)
+    cue_weight: float
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], cue_weight: float) -> ThemeWeights:
+        """Build from the arrays of :meth:`arrays`; raises ValueError on inconsistent shapes."""
+        char_terms = [str(t) for t in arrays["char_vocab"].tolist()]
+        word_terms = [str(t) for t in arrays["word_vocab"].tolist()]
+        coef = np.ascontiguousarray(arrays["coef"], dtype=np.float64)
+        intercept = np.ascontiguousarray(arrays["intercept"], dtype=np.float64)
+        n_labels = len(theme_ids())
+        width = len(char_terms) + len(word_terms) + n_labels
+        if (
+            coef.shape != (n_labels, width) or intercept.shape != (n_labels,)
+            or arrays["char_idf"].shape != (len(char_terms),) or arrays["word_idf"].shape != (len(word_terms),)
+        ):
+            raise ValueError("array shapes do not fit together")
+        return cls(
+            char_vocab={t: i for i, t in enumerate(char_terms)},
+            char_idf=np.asarray(arrays["char_idf"], dtype=np.float64),
+            word_vocab={t: i for i, t in enumerate(word_terms)},
+            word_idf=np.asarray(arrays["word_idf"], dtype=np.float64),
+            coef=coef,
+            intercept=intercept,
+            cue_weight=float(cue_weight),
+        )
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays that are stored (vocabularies in column order, i.e. sorted)."""
+        return {
+            "char_vocab": np.array(sorted(self.char_vocab, key=self.char_vocab.__getitem__), dtype=str),
+            "char_idf": self.char_idf,
+            "word_vocab": np.array(sorted(self.word_vocab, key=self.word_vocab.__getitem__), dtype=str),
+            "word_idf": self.word_idf,
+            "coef": self.coef,
+            "intercept": self.intercept,
+        }
+
+    @functools.cached_property
+    def _lookup(self) -> tuple[list[float], list[float], np.ndarray]:
+        # idf as Python floats (the per-term arithmetic is faster without numpy)
+        # and the coefficients feature-major, so one row gather scores a text
+        return self.char_idf.tolist(), self.word_idf.tolist(), np.ascontiguousarray(self.coef.T)
+
+    @staticmethod
+    def _tfidf(
+        terms: list[str], vocab: dict[str, int], idf: list[float], offset: int, columns: list[int], values: list[float]
+    ) -> None:
+        # counts of in-vocabulary terms, sublinear tf times idf, l2-normalised:
+        # TfidfVectorizer.transform, in column order as its CSR rows are
+        found = sorted([(j, n) for term, n in Counter(terms).items() if (j := vocab.get(term)) is not None])
+        block = [(math.log(n) + 1.0) * idf[j] for j, n in found]
+        norm = math.sqrt(sum([v * v for v in block]))
+        columns.extend([j + offset for j, _ in found])
+        values.extend([v / norm for v in block] if norm > 0.0 else block)
+
+    def vector(self, text: str) -> tuple[list[int], list[float]]:
+        """The sparse feature vector of ``text``: columns and values of the char, word and cue blocks."""
+        char_idf, word_idf, _ = self._lookup
+        columns: list[int] = []
+        values: list[float] = []
+        self._tfidf(_char_ngrams(text), self.char_vocab, char_idf, 0, columns, values)
+        self._tfidf(_word_tokens(text), self.word_vocab, word_idf, len(self.char_vocab), columns, values)
+        offset = len(self.char_vocab) + len(self.word_vocab)
+        for j, theme in enumerate(theme_ids()):
+            if rule_fires(theme, text):
+                columns.append(offset + j)
+                values.append(self.cue_weight)
+        return columns, values
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """The probability of every theme: a (len(texts), n_labels) array."""
+        coef_t = self._lookup[2]
+        out = np.empty((len(texts), len(self.intercept)))
+        for i, text in enumerate(texts):
+            columns, values = self.vector(text)
+            out[i] = np.array(values, dtype=np.float64) @ coef_t[np.array(columns, dtype=np.intp)] + self.intercept
+        with np.errstate(over="ignore"):  # exp overflow gives probability 0, as expit does
+            return 1.0 / (1.0 + np.exp(-out))
+
+
+def _export(estimators: dict[str, Any], cue_weight: float) -> ThemeWeights:
+    """The arrays of a fitted sklearn pipeline (see :func:`_make_estimators`)."""
+    from sklearn.linear_model import LogisticRegression
+
+    for name in ("char", "word"):
+        params = estimators[name].get_params()
+        for key, value in TFIDF_SETTINGS[name].items():
+            if params[key] != value:
+                raise ModelError(f"theme model: {name} vectorizer has {key}={params[key]!r}, expected {value!r}")
+        for key in ("preprocessor", "tokenizer", "stop_words", "strip_accents", "vocabulary"):
+            if params[key] is not None:
+                raise ModelError(f"theme model: {name} vectorizer sets {key}, which inference does not support")
+    members = estimators["clf"].estimators_
+    if len(members) != len(theme_ids()) or not all(isinstance(m, LogisticRegression) for m in members):
+        raise ModelError("theme model: expected one logistic regression per theme")
+
+    def vocab(name: str) -> dict[str, int]:
+        return {str(term): int(j) for term, j in estimators[name].vocabulary_.items()}
+
+    return ThemeWeights(
+        char_vocab=vocab("char"),
+        char_idf=np.asarray(estimators["char"].idf_, dtype=np.float64),
+        word_vocab=vocab("word"),
+        word_idf=np.asarray(estimators["word"].idf_, dtype=np.float64),
+        coef=np.ascontiguousarray(np.vstack([m.coef_ for m in members]), dtype=np.float64),
+        intercept=np.ascontiguousarray(np.concatenate([m.intercept_ for m in members]), dtype=np.float64),
+        cue_weight=float(cue_weight),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,12 +390,12 @@ class ThemeModel:
     thresholds: dict[str, float]
     deciders: dict[str, Decider]
     metadata: dict[str, Any]
-    estimators: dict[str, Any]
+    weights: ThemeWeights
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """The model's probability for every theme: a (len(texts), 17) array."""
         texts = [t if isinstance(t, str) else "" for t in texts]
-        return _probabilities(self.estimators, texts, float(self.metadata["cue_weight"]))
+        return self.weights.probabilities(texts)
 
     def decide(self, texts: Sequence[str], probs: np.ndarray) -> np.ndarray:
         """Which themes apply: probability >= threshold, or a cue word for baseline themes."""
@@ -322,7 +495,6 @@ def train(corpus_dir: Path) -> ThemeModel:
     """
     import scipy
     import sklearn
-    import skops
 
     corpus_dir = Path(corpus_dir)
     points = read_split(corpus_dir, "train")
@@ -354,8 +526,10 @@ def train(corpus_dir: Path) -> ThemeModel:
         "labels": list(labels),
         "train_sha256": training_sha256(corpus_dir),
         "train_points": len(points),
-        "versions": {"sklearn": sklearn.__version__, "skops": skops.__version__, "scipy": scipy.__version__},
+        # information only: inference needs numpy alone (the format version is checked)
+        "versions": {"sklearn": sklearn.__version__, "scipy": scipy.__version__, "numpy": np.__version__},
         "features": "tfidf char 1-3 + jieba words, sublinear tf",
+        "tfidf": _json_settings(),
         "classifier": f"one-vs-rest LogisticRegression(liblinear, C={c}, class_weight=balanced)",
         "C": c,
         "cue_weight": cue_weight,
@@ -368,14 +542,17 @@ def train(corpus_dir: Path) -> ThemeModel:
         "deciders": deciders,
         "cv_f1": cv,
     }
-    return ThemeModel(labels=labels, thresholds=thresholds, deciders=deciders, metadata=metadata, estimators=estimators)
+    return ThemeModel(
+        labels=labels, thresholds=thresholds, deciders=deciders, metadata=metadata,
+        weights=_export(estimators, cue_weight),
+    )
 
 
 # --------------------------------------------------------------------------- storage
 
 
 def default_model_path() -> Path:
-    """``models/themes/themes.skops`` (its metadata is ``themes.json`` beside it)."""
+    """``models/themes/themes.npz`` (its metadata is ``themes.json`` beside it)."""
     return models_dir() / "themes" / MODEL_FILE
 
 
@@ -384,28 +561,51 @@ def metadata_path(path: Path) -> Path:
     return Path(path).with_suffix(".json")
 
 
-def save_model(model: ThemeModel, path: Path | None = None) -> Path:
-    """Write the model (skops) and its metadata (JSON beside it); returns the model path."""
-    import skops.io as sio
+def _json_settings() -> dict[str, Any]:
+    # the TF-IDF settings as they read back from JSON (tuples become lists)
+    loaded: dict[str, Any] = json.loads(json.dumps(TFIDF_SETTINGS))
+    return loaded
 
+
+def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """An ``.npz`` that ``np.load(..., allow_pickle=False)`` reads, byte-for-byte reproducible.
+
+    ``np.savez`` stamps each member with the current time; here every member
+    gets a fixed date and the same attributes, so the same model gives the same
+    file (and the same sha256 in the metadata).
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(arrays):
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, member.getvalue(), compresslevel=9)
+    return buffer.getvalue()
+
+
+def save_model(model: ThemeModel, path: Path | None = None) -> Path:
+    """Write the model's arrays (``.npz``) and its metadata (JSON beside it); returns the model path."""
     path = Path(path) if path is not None else default_model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    # deflate: the vocabularies compress about tenfold
-    sio.dump(model.estimators, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
-    metadata = {**model.metadata, "model_sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    data = _npz_bytes(model.weights.arrays())
+    path.write_bytes(data)
+    metadata = {
+        **model.metadata,
+        "format": MODEL_FORMAT,
+        "tfidf": _json_settings(),
+        "model_sha256": hashlib.sha256(data).hexdigest(),
+    }
     metadata_path(path).write_text(json.dumps(metadata, ensure_ascii=False, indent=2, sort_keys=True) + "\n", "utf-8")
     _load_cached.cache_clear()
     return path
 
 
-def _major_minor(version: str) -> tuple[str, ...]:
-    return tuple(version.split(".")[:2])
-
-
 def _read_model(path: Path) -> ThemeModel:
-    import sklearn
-    import skops.io as sio
-
+    # never imports scikit-learn, scipy or skops: plain arrays, scored with numpy
     meta_path = metadata_path(path)
     if not path.is_file():
         raise ModelError(f"{path}: theme model not found (run `gknlp train`)")
@@ -416,36 +616,36 @@ def _read_model(path: Path) -> ThemeModel:
     except (OSError, ValueError) as exc:
         raise ModelError(f"{meta_path}: unreadable theme model metadata ({exc})") from None
     if not isinstance(metadata, dict) or metadata.get("format") != MODEL_FORMAT:
-        raise ModelError(f"{meta_path}: not a gknlp theme model of format {MODEL_FORMAT}")
+        found = metadata.get("format") if isinstance(metadata, dict) else None
+        raise ModelError(
+            f"{meta_path}: theme model format {found!r}, this gknlp reads format {MODEL_FORMAT}; "
+            "retrain (`gknlp train`)"
+        )
     if tuple(metadata.get("labels", ())) != theme_ids():
         raise ModelError(f"{path}: made for another label set than rules/{RULE_FILE}; retrain (`gknlp train`)")
     if metadata.get("cues_sha256") != cues_sha256():
         raise ModelError(f"{path}: the cue words in rules/{RULE_FILE} changed since training; retrain")
-    made_with = str(metadata.get("versions", {}).get("sklearn", "?"))
-    if _major_minor(made_with) != _major_minor(sklearn.__version__):
-        raise ModelError(
-            f"{path}: made with scikit-learn {made_with}, incompatible with {sklearn.__version__}; retrain"
-        )
+    if metadata.get("tfidf") != _json_settings():
+        raise ModelError(f"{path}: made with other TF-IDF settings than this gknlp computes; retrain")
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != metadata.get("model_sha256"):
         raise ModelError(f"{path}: model file does not match its metadata (corrupt or replaced); retrain")
     try:
-        untrusted = sio.get_untrusted_types(data=data)
-        refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
-        if refused:
-            raise ModelError(f"{path}: model file holds types gknlp does not trust: {refused}")
-        estimators = sio.loads(data, trusted=list(TRUSTED_TYPES))
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            missing = sorted(set(ARRAY_NAMES) - set(archive.files))
+            if missing:
+                raise ModelError(f"{path}: theme model file lacks arrays {missing}")
+            arrays = {name: archive[name] for name in ARRAY_NAMES}
+        weights = ThemeWeights.from_arrays(arrays, float(metadata["cue_weight"]))
+        thresholds = {t: float(metadata["thresholds"][t]) for t in theme_ids()}
+        deciders: dict[str, Decider] = {t: metadata["deciders"][t] for t in theme_ids()}
     except ModelError:
         raise
-    except Exception as exc:  # skops raises many kinds of errors on a damaged file
+    except Exception as exc:  # numpy and zipfile raise many kinds of errors on a damaged file
         raise ModelError(f"{path}: cannot load theme model ({type(exc).__name__}: {exc})") from None
-    if not isinstance(estimators, dict) or set(estimators) != {"char", "word", "clf"}:
-        raise ModelError(f"{path}: unexpected content in theme model file")
-    thresholds = {t: float(metadata["thresholds"][t]) for t in theme_ids()}
-    deciders: dict[str, Decider] = {t: metadata["deciders"][t] for t in theme_ids()}
-    return ThemeModel(
-        labels=theme_ids(), thresholds=thresholds, deciders=deciders, metadata=metadata, estimators=estimators
-    )
+    if set(deciders.values()) - {"model", "baseline"}:
+        raise ModelError(f"{meta_path}: unknown decider in {sorted(set(deciders.values()))}")
+    return ThemeModel(labels=theme_ids(), thresholds=thresholds, deciders=deciders, metadata=metadata, weights=weights)
 
 
 @functools.cache
@@ -454,11 +654,12 @@ def _load_cached(path: Path) -> ThemeModel:
 
 
 def load_model(path: Path | None = None) -> ThemeModel:
-    """Load a saved model once per process (default ``models/themes/themes.skops``).
+    """Load a saved model once per process (default ``models/themes/themes.npz``).
 
-    Raises:
-        ModelError: the file or its metadata is missing or corrupt, or the model was
-            made by another scikit-learn major.minor version or for another label set.
+    Needs numpy only (scikit-learn is for training). Raises:
+        ModelError: the file or its metadata is missing or corrupt, or the model is
+            of another format version, for another label set or cue words, or
+            was made with other TF-IDF settings.
     """
     return _load_cached(Path(path if path is not None else default_model_path()).resolve())
 
