@@ -45,6 +45,8 @@ CASES_FIELD_GUIDE = [  # variants listed in FIELD-GUIDE.md
     Case("二〇二四", 2024),
     Case("一万二千", 12000),
     Case("一百零五", 105),
+    Case("百分之百", 100),
+    Case("百分之九十", 90),
 ]
 CASES_NEGATIVE = [  # not numbers at all
     Case("", None),

@@ -6,10 +6,11 @@ import codecs
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import SEED_NAMES, SEEDS_DIR, needs_shared
+from conftest import SAMPLES_DIR, SEED_NAMES, SEEDS_DIR, needs_shared
 from gknlp import reader
 from gknlp.errors import InputError
 from gknlp.reader import Document, normalise, read_bytes, read_file, read_text, rule_fires
@@ -485,3 +486,171 @@ def test_five_megabyte_report(tmp_path: Path) -> None:
     assert doc.text.startswith("某某县人民政府2021年")
     assert doc.text.count("同比增长12.5％") == body.count("同比增长１２．５％")
     assert doc.warnings == ()
+
+
+# ------------------------------------------------------------------ unwrapping
+# PDF text saved as .txt comes hard-wrapped every 25-40 characters, mid-sentence
+# (numbers, units, 文号 and qualifiers split by the break). The reader joins the
+# lines back; the facts must be those of the unwrapped text.
+
+WRAP_REPORT = """松岭县市场监督管理局2023年政府信息公开工作年度报告
+
+本报告依据《中华人民共和国政府信息公开条例》（国务院令第711号）和《松岭县人民政府办公室关于做好政府信息公开工作年度报告编制发布工作的通知》（松政办函〔2024〕3号）要求编制，报告中所列数据统计期限为2023年1月1日至2023年12月31日。
+
+一、总体情况
+2023年，我局坚持以公开为常态、不公开为例外，全面落实政务公开各项要求。
+（一）主动公开。全年通过局门户网站主动公开政府信息3856条，其中行政许可信息1274条，行政处罚信息216条，双随机抽查结果信息58.75万余条次按季度更新；通过“松岭市监”微信公众号发布信息1206条，阅读量超过120万人次。全年组织政策解读会议4次，开展食品安全主题宣传周活动历时2个月，发放宣传资料12000余份，抽检合格率不低于98.5%。
+（二）依申请公开。全年共收到政府信息公开申请47件，同比增长17.5%，均在法定期限内答复，平均办理时长为6.5个工作日，较上年缩短1.8个工作日。
+（三）政府信息管理。依据《松岭县人民政府办公室关于进一步规范政府信息公开属性源头认定工作的通知》（松政办〔2023〕12号）和《政府信息公开信息处理费管理办法》（国办函﹝2020﹞109号）的要求，对382件公文逐件开展公开属性审查，清理过期失效信息95条。
+（四）平台建设。完成门户网站集约化改造，全年网站访问量达到96.4万次，在线受理咨询1380余件，按期办结率为99.6%。
+（五）监督保障。全年组织政务公开业务培训3期，参训人员达260余人次，对照考核指标开展自查6轮，整改问题23个。
+
+二、主动公开政府信息情况
+第二十条第（一）项
+信息内容\t本年制发件数\t本年废止件数\t现行有效件数
+规章\t0\t0\t0
+行政规范性文件\t3\t1\t12
+第二十条第（五）项
+信息内容
+本年处理决定数量
+行政许可
+1274
+
+五、存在的主要问题及改进情况
+（一）存在的主要问题
+一是政策解读形式较为单一，以文字解读为主，图解、视频、在线访谈等群众喜闻乐见的解读形式运用不多，解读的针对性和可读性有待提高。
+二是基层市场监管所政务公开工作力量薄弱，信息员多为兼职且流动性较大，业务培训覆盖不够全面，部分信息发布不够及时。
+（二）改进措施
+一是丰富政策解读形式，围绕食品安全、特种设备安全等群众关注的重点领域，全年计划制作图解和短视频解读不少于20件。
+二是加强政务公开队伍建设，每半年至少组织一次全员业务培训，将基层市场监管所信息发布情况纳入年度绩效考核，切实提高信息发布的时效性。
+
+六、其他需要报告的事项
+本年度未收取信息处理费。
+"""
+
+
+def _hard_wrap(text: str, width: int, *, indent: bool = False, page_every: int = 0) -> str:
+    """Wrap every line longer than ``width`` (tables aside) as a PDF-to-text tool does."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width or "\t" in line:
+            out.append(line)
+            continue
+        if indent:
+            line = "\u3000\u3000" + line
+        out.extend(line[i : i + width] for i in range(0, len(line), width))
+    if page_every:  # page numbers, with the blank lines a page break leaves
+        paged: list[str] = []
+        for i, line in enumerate(out, 1):
+            paged.append(line)
+            if i % page_every == 0:
+                paged.extend(["", f"- {i // page_every + 1} -", ""])
+        out = paged
+    return "\n".join(out)
+
+
+def _facts(text: str) -> tuple[list[Any], ...]:
+    from gknlp.pipeline import extract_text
+
+    report = extract_text(text, themes=False)
+    return (
+        [s.id for s in report.sections],
+        [(q.value, q.unit, q.approx) for q in report.quantities],
+        [(r.title, r.doc_number) for r in report.regulations],
+        [p.text for p in (*report.problems, *report.measures)],
+    )
+
+
+@dataclass(frozen=True)
+class UnwrapCase:
+    text: str
+    expected: str
+
+
+CASES_UNWRAP = [  # one break each: the joined line, or no join where the break is real
+    UnwrapCase("全年主动公开政府信息3856条，其中行政许可信息1274\n条，行政处罚信息216条，政策解读13篇，回应关切8次，召\n开新闻发布会5场，全年网站访问量达到96.4万次，在线受\n理咨询1380余件，按期办结率为99.6%，整改问题23个，参\n训人员达260余人次，对照考核指标开展自查6轮，较上年\n有所提升，其中依申请公开47件，同比增长17.5%，均在\n法定期限内答复，平均办理时长为6.5个工作日，较上年缩\n短1.8个工作日，清理过期失效信息95条，开展宣传活动\n历时2个月。",
+               "全年主动公开政府信息3856条，其中行政许可信息1274条，行政处罚信息216条，政策解读13篇，回应关切8次，"
+               "召开新闻发布会5场，全年网站访问量达到96.4万次，在线受理咨询1380余件，按期办结率为99.6%，整改问题23个，"
+               "参训人员达260余人次，对照考核指标开展自查6轮，较上年有所提升，其中依申请公开47件，同比增长17.5%，"
+               "均在法定期限内答复，平均办理时长为6.5个工作日，较上年缩短1.8个工作日，清理过期失效信息95条，"
+               "开展宣传活动历时2个月。"),
+]
+
+
+def test_unwrap_hand_wrapped_paragraph() -> None:
+    for case in CASES_UNWRAP:
+        text, warnings = normalise(case.text)
+        assert text == case.expected
+        assert warnings == [f"joined {case.text.count(chr(10))} hard-wrapped lines"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "joined"),
+    [
+        # a number split inside its digits, at the decimal point, before 万余 and inside 个月
+        ([*["政务公开工作取得新进展，全年发布各类信息共计"] * 8, "全年主动公开信息12", "34条。"], "全年主动公开信息1234条。"),
+        ([*["政务公开工作取得新进展，全年发布各类信息共计"] * 8, "网站访问量达到96.", "4万次。"], "网站访问量达到96.4万次。"),
+        ([*["政务公开工作取得新进展，全年发布各类信息共计"] * 8, "双随机抽查结果信息58.75", "万余条次。"], "双随机抽查结果信息58.75万余条次。"),
+        ([*["政务公开工作取得新进展，全年发布各类信息共计"] * 8, "宣传活动历时2个", "月。"], "宣传活动历时2个月。"),
+        ([*["政务公开工作取得新进展，全年发布各类信息共计"] * 8, "抽检合格率不低", "于98.5%。"], "抽检合格率不低于98.5%。"),
+        ([*["政务公开工作取得新进展，全年发布各类信息共计"] * 8, "依据《条例》（国务院令第71", "1号）。"], "依据《条例》（国务院令第711号）。"),
+        ([*["政务公开工作取得新进展，全年发布各类信息共计"] * 8, "依据（国办函〔2020", "〕109号）。"], "依据（国办函〔2020〕109号）。"),
+    ],
+    ids=["digits", "decimal", "wan-yu", "ge-yue", "bu-di-yu", "guowuyuan-ling", "bracket-doc-number"],
+)
+def test_unwrap_joins_split_tokens(lines: list[str], joined: str) -> None:
+    # padded to 24 characters: the two lines under test are near the wrap width
+    padded = [line.ljust(24, "字") if i < len(lines) - 1 else line for i, line in enumerate(lines)]
+    text, warnings = normalise("\n".join(padded))
+    assert text.endswith(joined.replace(lines[-2], padded[-2]))
+    assert "joined" in warnings[-1]
+
+
+UNWRAP_FILLER = ["政务公开工作取得新进展，全年发布各类信息共计一千余条次，群众满意度"] * 8
+
+
+@pytest.mark.parametrize(
+    ("tail", "kept_lines"),
+    [
+        (["全年主动公开政府信息一千余条次，同比增长百分之十，群众满意度持续提升。", "一是加强组织领导，明确分管领导。"], 2),  # 。ends it
+        (["全年主动公开政府信息一千余条次，同比增长百分之十，群众满意度持续提升，", "二、主动公开政府信息情况"], 2),  # a heading
+        (["全年主动公开政府信息一千余条次，同比增长百分之十，群众满意度持续提升，", "（二）依申请公开情况"], 2),
+        (["全年主动公开政府信息一千余条次，同比增长百分之十，群众满意度持续提升，", "  新的一段从缩进开始"], 2),  # indented
+        (["全年主动公开政府信息一千余条次，同比增长百分之十，群众满意度持续提升，", "", "空行之后是新的一段"], 2),  # blank line
+        (["全年主动公开政府信息一千余条次，同比增长百分之十，群众满意度持续提升，", "规章\t0\t0\t0"], 2),  # a table row
+        (["短行", "信息内容"], 2),  # one table cell per line: short lines are never joined
+        (["全年主动公开政府信息一千余条次，同比增长百分之十，群众满意度持续提升，", "", "- 3 -", "", "跨页接续的句子。"], 1),  # page number
+    ],
+    ids=["sentence-end", "heading", "paren-heading", "indent", "blank", "table-row", "cells", "page-number"],
+)
+def test_unwrap_stops_where_the_break_is_real(tail: list[str], kept_lines: int) -> None:
+    # the filler and the first tail line are one paragraph; what follows is kept apart, or not
+    text, _ = normalise("\n".join([*UNWRAP_FILLER, *tail]))
+    assert text.startswith("".join(UNWRAP_FILLER) + tail[0])
+    assert len([line for line in text.split("\n") if line.strip()]) == kept_lines
+
+
+@pytest.mark.parametrize("text", [SHORT_REPORT, WRAP_REPORT, "一、总体情况\n" * 40, ("字" * 30 + "\n") * 3])
+def test_unwrap_leaves_unwrapped_text_alone(text: str) -> None:
+    _, warnings = normalise(text)
+    assert not any("hard-wrapped" in w for w in warnings)
+
+
+@pytest.fixture(scope="module")
+def wrap_report_facts() -> tuple[list[Any], ...]:
+    return _facts(WRAP_REPORT)
+
+
+@pytest.mark.parametrize("width", range(25, 41))
+def test_hard_wrapped_report_gives_the_same_facts(width: int, wrap_report_facts: tuple[list[Any], ...]) -> None:
+    wrapped = _hard_wrap(WRAP_REPORT, width, indent=width % 2 == 0, page_every=17 if width % 3 == 0 else 0)
+    assert wrapped.count("\n") > WRAP_REPORT.count("\n") + 12
+    assert _facts(wrapped) == wrap_report_facts
+
+
+@pytest.mark.parametrize("width", [28, 35])
+def test_hard_wrapped_sample_gives_the_same_facts(width: int) -> None:
+    doc = read_file(SAMPLES_DIR / "qinghe_2021_gb18030.txt")
+    wrapped = read_text(_hard_wrap(doc.text, width, page_every=30), name="wrapped.txt")
+    assert any(w.startswith("joined ") and w.endswith(" hard-wrapped lines") for w in wrapped.warnings)
+    assert _facts(wrapped.text) == _facts(doc.text)

@@ -134,6 +134,12 @@ CASES_FIELD_GUIDE = [  # the variation FIELD-GUIDE.md describes
         warnings=1,
     ),
     Case("落实《》和《 》要求", []),
+    # a stray line break inside the 文号 or between 》 and （ (hard-wrapped text)
+    Case("依据《中华人民共和国政府信息公开条例》（国务院令第71\n1号）要求", [("中华人民共和国政府信息公开条例", "国务院令第711号", None, 1)]),
+    Case("依据《中华人民共和国政府信息公开条例》（国务\n院第711号令）", [("中华人民共和国政府信息公开条例", "国务院第711号令", None, 1)]),
+    Case("按照《政府信息公开信息处理费管理办法》（国办函﹝2020\n﹞109号）", [("政府信息公开信息处理费管理办法", "国办函〔2020〕109号", None, 1)]),
+    Case("按照《政府信息公开信息处理费管理办法》\n（国办函〔2020〕109号）", [("政府信息公开信息处理费管理办法", "国办函〔2020〕109号", None, 1)]),
+    Case("学习《条例》\n（二）主动公开情况", [("条例", None, None, 1)]),
 ]
 
 CASES_XFAIL: list[Case] = [  # known gaps

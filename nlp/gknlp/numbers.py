@@ -168,6 +168,8 @@ class MeasureRules:
     units: dict[str, Unit]  # surface -> unit
     approx_words: dict[tuple[str, str], tuple[Approx, str]]  # (position, word) -> (approx, rule id)
     approx_not_after: dict[str, str]  # "before" word -> characters that make it part of another word
+    # "after" word -> (unit kinds it may follow, or empty for any; characters after it that make it part of another word)
+    approx_after_limits: dict[str, tuple[frozenset[str], str]]
     decoys: tuple[tuple[str, regex.Pattern[str]], ...]
     year_before: regex.Pattern[str]
     year_after: regex.Pattern[str]
@@ -214,6 +216,7 @@ def measure_rules() -> MeasureRules:
             units[surface] = unit
     approx_words: dict[tuple[str, str], tuple[Approx, str]] = {}
     approx_not_after: dict[str, str] = {}
+    approx_after_limits: dict[str, tuple[frozenset[str], str]] = {}
     by_position: dict[str, list[str]] = {"before": [], "middle": [], "after": []}
     for entry in q_file.rules("approx"):
         for word in entry["words"]:
@@ -221,6 +224,8 @@ def measure_rules() -> MeasureRules:
             by_position[entry["position"]].append(word)
             if entry.get("not_after"):
                 approx_not_after[word] = entry["not_after"]
+            if entry["position"] == "after" and (entry.get("unit_kinds") or entry.get("not_before")):
+                approx_after_limits[word] = (frozenset(entry.get("unit_kinds", [])), entry.get("not_before", ""))
     seps = _alternation(q_file.data.get("range_separators", ["至"]))
     pattern = regex.compile(
         rf"(?P<pre>{_alternation(by_position['before'])})?[ ]?"
@@ -237,6 +242,7 @@ def measure_rules() -> MeasureRules:
         units=units,
         approx_words=approx_words,
         approx_not_after=approx_not_after,
+        approx_after_limits=approx_after_limits,
         decoys=decoys,
         year_before=regex.compile(year["before_pattern"]),
         year_after=regex.compile(year["after_pattern"]),
@@ -324,8 +330,8 @@ def _measure(text: str, m: regex.Match[str], rules: MeasureRules, sentence_start
         text[num_start - 1] in CN_NUMERAL_CHARS or text[num_start - 1] in rules.cn_not_after
     ):
         return None  # 统一, 之一, 逐一, 〇二四年: the numeral is part of a word or a longer numeral
-    if num_text[0] in "百千万亿" and not m.group("pre"):
-        return None  # 百家, 万人: a bare 百/千 is a number only after 近/逾 (近百人)
+    if num_text[0] in "百千万亿" and not m.group("pre") and not m.group("pct"):
+        return None  # 百家, 万人: a bare 百/千 is a number only after 近/逾 (近百人); 百分之百 is 100%
     if num_text[0] in "万亿" or (num2 and num2[0] in "万亿"):
         return None
     if unit.not_before and unit_end < len(text) and text[unit_end] in unit.not_before:
@@ -343,11 +349,17 @@ def _measure(text: str, m: regex.Match[str], rules: MeasureRules, sentence_start
     pre = m.group("pre")
     if pre and m.start() > 0 and text[m.start() - 1] in rules.approx_not_after.get(pre, ""):
         pre = None  # 附近3个: 近 belongs to 附近
-    approx, approx_rule = _approx(m, rules, pre)
+    post = m.group("post")
+    end = m.end()
+    if post and post in rules.approx_after_limits:
+        kinds, not_before = rules.approx_after_limits[post]
+        if (kinds and unit.kind not in kinds) or (end < len(text) and text[end] in not_before):
+            post, end = None, m.start("post")  # 3条内容, 5家内资: 内 starts another word
+    approx, approx_rule = _approx(m, rules, pre, post)
     start = m.start("pre") if pre else num_start
     return Measure(
         start=start,
-        end=m.end(),
+        end=end,
         num_start=num_start,
         value=value,
         value_max=value_max,
@@ -367,9 +379,9 @@ def _is_duration(text: str, num_text: str, num_start: int, unit_end: int, m: reg
     return bool(rules.year_before.search(before) or rules.year_after.match(after))
 
 
-def _approx(m: regex.Match[str], rules: MeasureRules, pre: str | None) -> tuple[Approx, str | None]:
+def _approx(m: regex.Match[str], rules: MeasureRules, pre: str | None, post: str | None) -> tuple[Approx, str | None]:
     for position in ("pre", "mid", "post"):
-        word = pre if position == "pre" else m.group(position)
+        word = {"pre": pre, "mid": m.group("mid"), "post": post}[position]
         if word:
             key = {"pre": "before", "mid": "middle", "post": "after"}[position]
             approx, rule_id = rules.approx_words[(key, word)]

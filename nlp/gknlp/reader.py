@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 import regex
 
-from gknlp.errors import InputError
+from gknlp.errors import InputError, RuleFileError
 from gknlp.model import SourceFormat
 from gknlp.rules import load_rule_file
 
@@ -174,7 +174,7 @@ def read_text(text: str, *, name: str = "-") -> Document:
     return _finish(text, name=name, encoding=None, sha256=digest, warnings=[])
 
 
-def normalise(text: str) -> tuple[str, list[str]]:
+def normalise(text: str, *, unwrap: bool = True) -> tuple[str, list[str]]:
     """Normalise decoded report text; return it with the warnings it raised.
 
     Per character: full-width digits and Latin letters → ASCII, ideographic
@@ -185,19 +185,33 @@ def normalise(text: str) -> tuple[str, list[str]]:
     artifacts (``[bookmark: …]``, ``**``) are removed, web-page chrome and spam
     lines listed in ``rules/noise.toml`` are dropped (counted in one warning),
     trailing spaces stripped and runs of blank lines cut to two.
+
+    With ``unwrap`` (the default; the reader turns it off for .docx and PDF,
+    whose extractors join lines themselves), a text hard-wrapped every few
+    dozen characters (PDF text saved as .txt) gets its paragraphs joined back
+    (see :func:`unwrap_lines`), also across dropped page numbers.
     """
     warnings: list[str] = []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_char_table())
-    text = _DECIMAL_POINT.sub(".", text)
     for pattern in _artifact_patterns():
         text = pattern.sub("", text)
     text = _TRAILING_SPACES.sub("", text)
-    lines, dropped = _drop_noise_lines(text.split("\n"))
+    raw_lines = text.split("\n")
+    fired = _noise_flags(raw_lines)
+    dropped = [rule for rule in fired if rule is not None]
     if dropped:
         rules = ", ".join(sorted(set(dropped)))
         warnings.append(f"dropped {len(dropped)} lines of web page chrome/noise ({rules})")
+    if unwrap:
+        lines, joined = unwrap_lines(raw_lines, [rule is not None for rule in fired])
+        if joined:
+            warnings.append(f"joined {joined} hard-wrapped lines")
+    else:
+        lines = [line for line, rule in zip(raw_lines, fired, strict=True) if rule is None]
     text = "\n".join(lines)
+    # After joining: a number broken at its decimal point (22．/55) is whole again.
+    text = _DECIMAL_POINT.sub(".", text)
     text = _MANY_BLANK_LINES.sub("\n\n\n", text)
     # Leading blank lines and trailing whitespace carry nothing; indentation of
     # the first line does, so only newlines are stripped in front.
@@ -511,8 +525,8 @@ def _artifact_patterns() -> list[regex.Pattern[str]]:
     return [pattern for _, pattern in _artifact_rules()]
 
 
-def _drop_noise_lines(lines: list[str]) -> tuple[list[str], list[str]]:
-    """Drop chrome/spam lines; return the kept lines and the id of the rule per dropped line.
+def _noise_flags(lines: list[str]) -> list[str | None]:
+    """Per line, the id of the noise rule that drops it, or None for a kept line.
 
     ``anywhere`` rules drop a line wherever it stands; ``head`` rules only in
     the leading run of blank or dropped lines (before the title), ``tail``
@@ -535,8 +549,7 @@ def _drop_noise_lines(lines: list[str]) -> tuple[list[str], list[str]]:
         fired[i] = _first_match(tail, lines[i])
         if not fired[i]:
             break
-    kept = [line for line, rule in zip(lines, fired, strict=True) if rule is None]
-    return kept, [rule for rule in fired if rule is not None]
+    return fired
 
 
 def _first_match(rules: list[_LineRule], line: str) -> str | None:
@@ -544,6 +557,136 @@ def _first_match(rules: list[_LineRule], line: str) -> str | None:
         if rule.matches(line):
             return rule.id
     return None
+
+
+# ------------------------------------------------------------------ unwrapping
+
+
+@dataclass(frozen=True, slots=True)
+class _UnwrapRules:
+    min_width: int
+    max_width: int
+    min_lines: int
+    min_share: float
+    slack: int
+    sentence_end: regex.Pattern[str]
+    heading: regex.Pattern[str]
+
+
+@functools.cache
+def _unwrap_rules() -> _UnwrapRules:
+    data = load_rule_file(NOISE_FILE).data.get("unwrap", {})
+    try:
+        return _UnwrapRules(
+            min_width=int(data.get("min_width", 20)),
+            max_width=int(data.get("max_width", 90)),
+            min_lines=int(data.get("min_lines", 8)),
+            min_share=float(data.get("min_share", 0.3)),
+            slack=int(data.get("slack", 3)),
+            sentence_end=regex.compile(data.get("sentence_end_pattern", r"[。！？；：]\s*$")),
+            heading=regex.compile(data.get("heading_pattern", r"^\s*[一二三四五六七八九十]、")),
+        )
+    except (regex.error, TypeError, ValueError) as exc:
+        raise RuleFileError(f"rules/{NOISE_FILE}: unwrap: {exc}") from None
+
+
+_TABLE_LINE = regex.compile(r"\t|\|.*\|")
+_RUNS_ON = regex.compile(r"[，。；,;][^）)】\]]*$")
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width a text was hard-wrapped at, or None when it does not look hard-wrapped.
+
+    Hard-wrapped text has many lines of about the same length that end
+    mid-sentence; a report with one paragraph per line has lines of every
+    length, most ending with 。.
+
+    >>> para = "全年主动公开政府信息一千二百条，其中规范性文件三十件，" * 12
+    >>> wrap_width([para[i : i + 30] for i in range(0, len(para), 30)])
+    30
+    >>> wrap_width([para, "一、总体情况", para]) is None
+    True
+    """
+    rules = _unwrap_rules()
+    candidates = [
+        len(line)
+        for line in lines
+        if line.strip()
+        and not _TABLE_LINE.search(line)
+        and not rules.sentence_end.search(line)
+        # Headings and table captions are no wrapped prose; a numbered paragraph
+        # (（一）主动公开。全年…, 一是…，…) is, when punctuation runs on inside it.
+        and (not rules.heading.match(line) or _RUNS_ON.search(line) is not None)
+    ]
+    # Table cells (one per line, or TAB rows) are no evidence either way: only
+    # lines long enough to be wrapped prose are counted.
+    long_lines = sum(1 for line in lines if len(line) >= rules.min_width and not _TABLE_LINE.search(line))
+    counts = Counter(n for n in candidates if rules.min_width <= n <= rules.max_width)
+    if not counts:
+        return None
+    best, best_count = 0, 0
+    for width in counts:
+        # Lines within a couple of characters: kinsoku shifts and half-width digits.
+        near = sum(counts.get(n, 0) for n in range(width - 2, width + 3))
+        if near > best_count or (near == best_count and width > best):
+            best, best_count = width, near
+    if best_count < rules.min_lines or best_count < rules.min_share * long_lines:
+        return None
+    return best
+
+
+def unwrap_lines(lines: list[str], dropped: list[bool] | None = None) -> tuple[list[str], int]:
+    """Join the lines of hard-wrapped paragraphs; return the kept lines and how many were joined.
+
+    ``dropped`` marks lines removed as noise (page numbers): they are left out,
+    and a join goes across them (and the blank lines around them). Text that
+    does not look hard-wrapped (:func:`wrap_width`) comes back as it is.
+
+    >>> para = "全年主动公开政府信息一千二百条，其中规范性文件三十件，" * 12
+    >>> wrapped = [para[i : i + 30] for i in range(0, len(para), 30)]
+    >>> unwrap_lines(["一、总体情况", *wrapped, "二、其他"])[0] == ["一、总体情况", para, "二、其他"]
+    True
+    """
+    from gknlp.formats import glue  # lazy: keeps `import gknlp.reader` light
+
+    flags = dropped if dropped is not None else [False] * len(lines)
+    kept = [line for line, gone in zip(lines, flags, strict=True) if not gone]
+    width = wrap_width(kept)
+    if width is None:
+        return kept, 0
+    rules = _unwrap_rules()
+    out: list[str] = []
+    joined = 0
+    last: str | None = None  # the last physical line appended or joined
+    blanks: list[str] = []  # blank lines since ``last``
+    gap_dropped = False  # a noise line was dropped since ``last``
+    for line, gone in zip(lines, flags, strict=True):
+        if gone:
+            gap_dropped = True
+            continue
+        if not line.strip():
+            blanks.append(line)
+            continue
+        if last is not None and (not blanks or gap_dropped) and _wrap_joins(last, line, width, rules):
+            piece = line.lstrip(" ")
+            out[-1] = f"{out[-1]}{glue(out[-1], piece)}{piece}"
+            joined += 1
+        else:
+            out.extend(blanks)
+            out.append(line)
+        blanks, gap_dropped, last = [], False, line
+    out.extend(blanks)
+    return out, joined
+
+
+def _wrap_joins(line: str, nxt: str, width: int, rules: _UnwrapRules) -> bool:
+    """Whether ``nxt`` continues the paragraph that the hard wrap broke after ``line``."""
+    if len(line) < width - rules.slack or rules.sentence_end.search(line):
+        return False
+    if _TABLE_LINE.search(line) or _TABLE_LINE.search(nxt):
+        return False
+    # An indented line starts a paragraph (one leading space is the wrapped-off blank of "2021 年").
+    return not (nxt.startswith(("  ", "\t")) or rules.heading.match(nxt))
 
 
 # ------------------------------------------------------------------- finishing
@@ -567,7 +710,8 @@ def _finish(
     if fmt == "html":
         text, html_warnings = _html_to_text(text)
         warnings.extend(html_warnings)
-    text, norm_warnings = normalise(text)
+    # .docx and PDF extractors join their lines themselves; only text sources are unwrapped.
+    text, norm_warnings = normalise(text, unwrap=fmt in ("txt", "html"))
     warnings.extend(norm_warnings)
     if not text.strip():
         raise InputError(f"no report text in {name}: only web page chrome or noise")

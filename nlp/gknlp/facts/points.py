@@ -366,7 +366,7 @@ def _family_chains(marks: list[_Mark], implicit_first: bool) -> list[list[_Mark]
         j = i + 1
         while j < len(marks):
             m = marks[j]
-            if m.ordinal == expected or (m.ordinal == 0 and len(chain) >= 2):
+            if m.ordinal == expected or (m.ordinal == 0 and len(chain) >= 2) or (m.ordinal == -1 and len(chain) >= 3):
                 chain.append(m)
                 expected += 1
             elif m.ordinal == 1 and last_at.get(expected, -1) < j:

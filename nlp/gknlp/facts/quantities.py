@@ -159,12 +159,30 @@ def _subject(
     after = _noun_phrase_after(tail, rules)
     if after in rules.not_subject:
         after = ""
+    if before in rules.refer_back and left > s_start and text[left - 1] in "(（":
+        # X(占N%): the share is of X, written before the bracket
+        if previous_subject and previous_end >= left - 1:
+            return previous_subject
+        outer_left, _ = _clause_bounds(text, left - 1, s_start, s_end)
+        outer = _trim_before(text[max(outer_left, previous_end) : left - 1], rules)
+        if len(outer) >= 2 and outer not in rules.refer_back:
+            return outer
     if before in rules.refer_back and previous_subject:
         return previous_subject
     if after and cand.unit.kind == "time" and before:
         return f"{before}…{after}"
+    if after and before and after[:2] in rules.participant_verbs and cand.unit.kind == "count":
+        return f"{before}…{after}"  # 干部职工120余人参加培训: who is counted stands before
+    if after and len(before) >= 2 and _post_nominal(text[max(left, previous_end) : cand.start], before, after):
+        return before  # 收集意见建议32条涉及民生领域: the count follows its noun, a new predicate follows
     if after and cand.unit.kind not in ("money", "ratio"):
         return after
+    if not after and cand.unit.kind == "count":
+        # 等5件不符合上位法规定的文件: the counted noun closes a 的 phrase after the number
+        phrase = regex.match(r"[^，,；;。、（）()]{1,18}?的", tail)
+        head = _noun_phrase_after(tail[phrase.end() :], rules) if phrase else ""
+        if phrase and head:
+            return tail[: phrase.end()] + head
     if len(before) >= 2:
         return before
     if after:
@@ -180,6 +198,20 @@ def _subject(
     return before or None
 
 
+def _post_nominal(raw_before: str, before: str, after: str) -> bool:
+    """Whether the number counts the noun before it (听取意见建议56条) and a verb phrase follows.
+
+    明确了19个牵头单位 and 等12件涉企文件 are attributive: the noun comes after.
+    """
+    if raw_before.rstrip().endswith("等"):
+        return False
+    first = cut_with_pos(after)[:1]
+    if not first or not first[0][1].startswith("v"):
+        return False
+    last = cut_with_pos(before)[-1:]
+    return bool(last) and last[0][1].startswith(_NOUN_POS)
+
+
 def _trim_before(s: str, rules: _SubjectRules) -> str:
     s = s.strip(" \u3000“”\"'")
     for _ in range(3):
@@ -187,7 +219,12 @@ def _trim_before(s: str, rules: _SubjectRules) -> str:
         s = rules.trail.sub("", s).strip(" \u3000")
     cuts = list(rules.cut.finditer(s))
     if cuts and cuts[-1].end() < len(s):
-        s = s[cuts[-1].end() :]
+        rest = s[cuts[-1].end() :]
+        # 意见建议共听取: a verb alone after 共 leaves the counted noun in front of it
+        if len(rest) > 6 or any(pos.startswith(_NOUN_POS) for _, pos in cut_with_pos(rest)):
+            s = rest
+        else:
+            s = s[: cuts[-1].start()] + rest
     return s.strip(" \u3000“”\"'")
 
 

@@ -42,7 +42,8 @@ _WHITESPACE = regex.compile(r"\s+")
 _YEAR_BRACKET = regex.compile(r"[\[【(〔（［]\s*(\d{4})\s*[\]】)〕）］]?")
 _HAN = regex.compile(r"\p{Han}")
 _BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
-_AFTER_SEPARATOR = regex.compile(r"[^\S\n]{0,3}")
+# A stray line break (a hard-wrapped text the reader did not unwrap) may stand between 》 and （.
+_AFTER_SEPARATOR = regex.compile(r"[^\S\n]{0,3}\n?[^\S\n]{0,3}")
 _ALIAS_LEAD = regex.compile(r"[^\S\n]*[，,、]?[^\S\n]*")
 
 
@@ -312,8 +313,12 @@ def _describe_mention(text: str, title: str, start: int, end: int, rules: _Rules
 
 
 def _matching_paren(text: str, open_at: int, limit: int) -> int | None:
-    """Index of the bracket closing the one at ``open_at`` on the same line, or None."""
+    """Index of the bracket closing the one at ``open_at``, or None.
+
+    One line break inside is allowed (（国办函〔2020 / 〕109号） in a wrapped text); a second one ends the search.
+    """
     depth = 0
+    breaks = 0
     for i in range(open_at, limit):
         ch = text[i]
         if ch in _OPEN_PARENS:
@@ -323,7 +328,9 @@ def _matching_paren(text: str, open_at: int, limit: int) -> int | None:
             if depth == 0:
                 return i
         elif ch == "\n":
-            return None
+            breaks += 1
+            if breaks > 1:
+                return None
     return None
 
 
@@ -336,8 +343,11 @@ def _docno_in(text: str, start: int, end: int, *, anchored: bool, rules: _Rules)
     """The 文号 inside a bracket (at its start when the bracket is unclosed)."""
     while start < end and text[start].isspace():
         start += 1
+    content = text[start:end]
+    if "\n" in content:
+        content = content.replace("\n", "")  # 国务院令第71 / 1号: the number goes on after the break
     for _, pattern in rules.docno:
-        m = pattern.match(text, start, end) if anchored else pattern.search(text, start, end)
+        m = pattern.match(content) if anchored else pattern.search(content)
         if m is not None:
             return normalise_doc_number(m.group())
     return None
