@@ -122,7 +122,7 @@ def _extract_span(
 ) -> list[Training]:
     rules = rules or _rules()
     out: list[Training] = []
-    for s_start, s_end in sentence_spans(text, start, end):
+    for s_start, s_end in _item_spans(text, start, end):
         cues = _cues(text, s_start, s_end, rules, warnings)
         if not cues:
             continue
@@ -133,12 +133,48 @@ def _extract_span(
         ]
         if not measures:
             continue
-        if any(p.search(text, s_start, s_end) for _, p in rules.vetoes):
-            continue  # a plan (下一步将加强培训) is a measure, not a training
         if section == "problems" and not rules.problems_require.search(text, s_start, s_end):
             continue  # the measures promise; only a training said to have happened counts
-        out.extend(_trainings_of_sentence(text, s_start, s_end, cues, measures, section, rules))
+        out.extend(
+            t for t in _trainings_of_sentence(text, s_start, s_end, cues, measures, section, rules)
+            if not _planned(text, s_start, t, cues, rules)
+        )
     return out
+
+
+_ITEM_END = regex.compile(r"[；;]")
+
+
+def _item_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences, cut again at ；: the parts of a ；-list are separate activities.
+
+    (…培训工作人员260余人次；开展季度检查4次 — the 4次 are inspections, not training sessions.)
+    """
+    spans: list[tuple[int, int]] = []
+    for s_start, s_end in sentence_spans(text, start, end):
+        pos = s_start
+        for m in _ITEM_END.finditer(text, s_start, s_end):
+            spans.append((pos, m.end()))
+            pos = m.end()
+        if pos < s_end:
+            spans.append((pos, s_end))
+    return spans
+
+
+def _planned(text: str, s_start: int, training: Training, cues: list[tuple[str, int, int]], rules: _Rules) -> bool:
+    """A plan (下一步将加强培训, 全年培训不少于2次) is a measure, not a training.
+
+    The plan word must sit in the training's own clauses, or in a leading clause
+    that frames the sentence without naming a training (下一步，组织培训班3期);
+    将培训纳入年度计划，举办培训班3期 still reports a training that took place.
+    """
+    if any(p.search(text, training.start, training.end) for _, p in rules.vetoes):
+        return True
+    lead_end = training.start
+    if any(s_start <= c_start < lead_end for _, c_start, _ in cues):
+        # the clauses before the training name a training of their own: plans there are theirs
+        lead_end = min(c_start for _, c_start, _ in cues if s_start <= c_start)
+    return any(p.search(text, s_start, lead_end) for _, p in rules.vetoes)
 
 
 def _cues(text: str, start: int, end: int, rules: _Rules, warnings: list[str]) -> list[tuple[str, int, int]]:
