@@ -21,6 +21,7 @@ GOLD_SETS = {
     "seeds": (GOLD_SEEDS_DIR, SEEDS_DIR),
     "samples": (REPO / "corpora" / "gold", REPO / "corpora" / "samples"),
     "heldout": (REPO / "corpora" / "gold-heldout", REPO / "corpora" / "heldout"),
+    "heldout2": (REPO / "corpora" / "gold-heldout2", REPO / "corpora" / "heldout2"),
 }
 
 
