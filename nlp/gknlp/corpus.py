@@ -188,6 +188,15 @@ class BatchSummary:
     seconds: float = 0.0
     errors: list[tuple[str, str]] = field(default_factory=list)
 
+    def count(self, row: Row) -> None:
+        """Count one result row."""
+        if is_error(row):
+            self.failed += 1
+            self.errors.append((str(row["path"]), str(row["error"])))
+        else:
+            self.done += 1
+            self.with_warnings += bool(row.get("warnings"))
+
     @property
     def reports_per_second(self) -> float:
         return (self.done + self.failed) / self.seconds if self.seconds > 0 else 0.0
@@ -228,12 +237,7 @@ def run_batch(
 
     def record(row: Row) -> None:
         writer.write(row)
-        if is_error(row):
-            summary.failed += 1
-            summary.errors.append((str(row["path"]), str(row["error"])))
-        else:
-            summary.done += 1
-            summary.with_warnings += bool(row.get("warnings"))
+        summary.count(row)
         if on_result is not None:
             on_result(row)
 
@@ -324,12 +328,7 @@ def write_chunk(paths: Sequence[str], out: str) -> BatchSummary:
         for path in paths:
             row = extract_row(path)
             writer.write(row)
-            if is_error(row):
-                summary.failed += 1
-                summary.errors.append((str(row["path"]), str(row["error"])))
-            else:
-                summary.done += 1
-                summary.with_warnings += bool(row.get("warnings"))
+            summary.count(row)
     finally:
         writer.close()
     return summary
