@@ -10,6 +10,7 @@ import enum
 import json
 import logging
 import sys
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -90,7 +91,8 @@ def format_summary(report: Report) -> str:
         "sections:",
     ]
     for s in report.sections:
-        lines.append(f"  {s.id:<18} {s.heading[:30]:<30} {s.end - s.body_start:>6} chars  [{s.start}:{s.end}]")
+        heading = _pad(s.heading[:24], 40)
+        lines.append(f"  {s.id:<18} {heading} {s.end - s.body_start:>6} chars  [{s.start}:{s.end}]")
     if not report.sections:
         lines.append("  (none)")
     lines.append(
@@ -100,10 +102,19 @@ def format_summary(report: Report) -> str:
             for kind in ("quantities", "trainings", "regulations", "problems", "measures")
         )
     )
+    if report.tables is not None:
+        cells = sum(len(t.cells) for t in report.tables.tables)
+        lines.append(f"tables:  {cells} cells in {len(report.tables.tables)} tables, {len(report.findings)} findings")
     if report.warnings:
         lines.append("warnings:")
         lines.extend(f"  - {w}" for w in report.warnings)
     return "\n".join(lines)
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a display width: CJK characters take two columns in a terminal."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - shown)
 
 
 @app.command()
