@@ -325,6 +325,13 @@ CASES_LAYOUTS = [
 
 CASES_BUGS: list[Case] = [  # one per bug fixed, never deleted
     Case(
+        'B00_framing_sentence_with_its_final_mark_is_not_a_point',
+        '今年我区政务公开工作虽然取得了新的进展，但对照上级要求仍有不足。一方面，个别街道对公开工作重视不够。'
+        '另一方面，政策解读形式比较单一。\n下一步，区政府将压实街道公开责任；丰富政策解读形式。',
+        problems=['个别街道对公开工作重视不够', '政策解读形式比较单一'],
+        measures=['区政府将压实街道公开责任', '丰富政策解读形式'],
+    ),
+    Case(
         'B01_cixi_list_then_ciwai_is_a_fourth_point',
         '存在的主要问题：首先，政策解读的针对性不强，解读材料多为文件摘要。其次，基层政务公开标准化建设进展不平衡。'
         '再次，依申请公开答复文书不够规范。此外，政务新媒体内容更新不够及时，互动回应较少。\n'

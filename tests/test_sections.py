@@ -360,6 +360,14 @@ CASES_META = [
         "石桥镇人民政府",
         2021,
     ),
+    MetaCase(
+        "title without a year, the year from the 统计期限, the office in the signature",
+        "江口县人民政府政府信息公开工作年度报告\n本报告统计期限自2023年1月1日至2023年12月31日。"
+        + _BODY + "\n\n江口县人民政府办公室\n2024年1月20日",
+        "江口县人民政府政府信息公开工作年度报告",
+        "江口县人民政府",
+        2023,
+    ),
     MetaCase("nothing known", "一段与年报无关的文字。", None, None, None, 3),
 ]
 

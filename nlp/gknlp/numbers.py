@@ -174,6 +174,7 @@ class MeasureRules:
     year_before: regex.Pattern[str]
     year_after: regex.Pattern[str]
     cn_not_after: str
+    cn_one_not_after: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +248,7 @@ def measure_rules() -> MeasureRules:
         year_before=regex.compile(year["before_pattern"]),
         year_after=regex.compile(year["after_pattern"]),
         cn_not_after=q_file.data.get("numeral", {}).get("cn_not_after", ""),
+        cn_one_not_after=q_file.data.get("numeral", {}).get("cn_one_not_after", ""),
     )
 
 
@@ -326,8 +328,11 @@ def _measure(text: str, m: regex.Match[str], rules: MeasureRules, sentence_start
         return None  # 万元 alone: a unit with no number
     if num_start > sentence_start and _STOP_LEFT.search(text[num_start - 1]):
         return None  # the tail of a longer token: 0558-5555840, A3, 1.2.3
-    if num_text[0] in CN_NUMERAL_CHARS and num_start > 0 and (
-        text[num_start - 1] in CN_NUMERAL_CHARS or text[num_start - 1] in rules.cn_not_after
+    before = text[num_start - 1] if num_start > 0 else ""
+    if num_text[0] in CN_NUMERAL_CHARS and before and (
+        before in CN_NUMERAL_CHARS
+        or before in rules.cn_not_after
+        or (num_text[0] == "一" and before in rules.cn_one_not_after)
     ):
         return None  # 统一, 之一, 逐一, 〇二四年: the numeral is part of a word or a longer numeral
     if num_text[0] in "百千万亿" and not m.group("pre") and not m.group("pct"):

@@ -625,7 +625,7 @@ def _title_from(
 
 def _find_title(
     text: str, head: str, rules: _Rules, warnings: list[str]
-) -> tuple[str, str | None, int] | None:
+) -> tuple[str, str | None, int | None] | None:
     for rule_id, pattern in rules.title_res:
         for m in finditer_guarded(pattern, head, warnings=warnings, rule=rule_id):
             found = _title_from(m, rule_id, text, 0, rules)
@@ -640,7 +640,23 @@ def _find_title(
                     found = _title_from(m, "title.joined", text, 0, rules) if m is not None else None
                     if found is not None:
                         return found
-    return None
+    return _yearless_title(head, rules)
+
+
+# A title that names no year (…人民政府政府信息公开工作年度报告（2023年度） has one in
+# brackets, which the patterns above read; this is for titles with none at all).
+_YEARLESS_TITLE = regex.compile(
+    r"^[ \t]*(?P<title>(?P<issuer>\p{Han}{2,30}?)(?:政府信息公开|政务公开|信息公开)\p{Han}{0,8}(?:报告|年报))[ \t]*$",
+    regex.MULTILINE,
+)
+
+
+def _yearless_title(head: str, rules: _Rules) -> tuple[str, str | None, int | None] | None:
+    """A short title line without a year: the year then comes from the 统计期限."""
+    m = _YEARLESS_TITLE.search(head[:2000])
+    if m is None:
+        return None
+    return m.group("title"), _issuer_of(m.group("issuer"), rules), None
 
 
 def _signature_issuer(text: str, rules: _Rules) -> str | None:

@@ -494,7 +494,8 @@ def _first_content_clause(text: str, start: int, end: int, rules: _Rules) -> int
     pos = start
     for i in range(start, end + 1):
         if i == end or text[i] in "，,":
-            clause = text[pos:i].strip()
+            # the sentence's own final mark is not part of the clause (…仍有不足。 ends like …仍有不足)
+            clause = text[pos:i].strip().rstrip("。！？!?；;")
             if clause and not _is_framing_clause(clause, rules):
                 return pos + len(text[pos:i]) - len(text[pos:i].lstrip())
             pos = i + 1
