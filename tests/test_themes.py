@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import GOLD_SEEDS_DIR
 from gknlp import themes
 from gknlp.errors import ModelError
 from gknlp.model import Point
@@ -58,9 +59,19 @@ CASES_REAL_STYLE = [  # points written in the genre, not copied from any report
     case("建立健全政务公开工作制度，规范工作流程", "mechanism"),
     case("公开内容不全面，实用性不强", "coverage"),
 ]
+CASES_CONFUSABLE = [  # a channel, a quantifier or 制度 only mentioned; long points with framing
+    case("单位门户网站的部分栏目很久没有更新，内容还是去年的", "timeliness"),
+    case("公开栏上的通知过期很久也没有撤下更换", "timeliness", "platform"),
+    case("在网站上发布的解读材料以转载文件为主，解读不深", "interpretation", "platform"),
+    case("各乡镇公开工作落实力度不一，有的乡镇明显落后", "balance"),
+    case("少数部门政务公开工作进展迟缓，与其他部门差距拉大", "balance"),
+    case("按照制度要求组织了两次业务培训，但参训人员偏少", "training", "mechanism"),
+    case("修订政务公开工作规则，理顺信息审核发布流程", "mechanism"),
+    case("信息公开工作与先进地区相比还有差距，主要表现在信息发布滞后、公开内容不够全面", "coverage timeliness"),
+]
 
 
-@pytest.mark.parametrize("case", [*CASES_SPEC, *CASES_REAL_STYLE], ids=lambda c: c.text[:16])
+@pytest.mark.parametrize("case", [*CASES_SPEC, *CASES_REAL_STYLE, *CASES_CONFUSABLE], ids=lambda c: c.text[:16])
 def test_predict(case: Case, model: themes.ThemeModel) -> None:
     (found,) = model.predict([case.text])
     names = [theme for theme, _ in found]
@@ -99,11 +110,13 @@ def test_thresholds_and_deciders_for_every_theme(model: themes.ThemeModel) -> No
 def test_heldout_floors(model: themes.ThemeModel) -> None:
     # floors on the fixed held-out split; they may only go up
     overall = themes.evaluate_heldout(CORPUS, model)
-    assert overall.model_micro.f1 >= 0.88 and overall.model_macro_f1 >= 0.88
+    assert overall.model_micro.f1 >= 0.91 and overall.model_macro_f1 >= 0.92
     assert overall.model_micro.f1 > overall.baseline_micro.f1
-    seeds = themes.evaluate_heldout(CORPUS, model, source_prefix="seed:")
+    if not GOLD_SEEDS_DIR.is_dir():
+        pytest.skip("../shared is absent: no seed points to score")
+    seeds = themes.evaluate_heldout(CORPUS, model, source_prefix="seed:", seeds_dir=GOLD_SEEDS_DIR)
     assert seeds.points >= 30
-    assert seeds.model_micro.f1 >= 0.83 and seeds.model_macro_f1 >= 0.85
+    assert seeds.model_micro.f1 >= 0.86 and seeds.model_macro_f1 >= 0.87
     assert "micro" in overall.format_table()
 
 

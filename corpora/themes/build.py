@@ -1,4 +1,4 @@
-"""Build train.jsonl and heldout.jsonl from fragments.txt and the gold seeds.
+"""Build train.jsonl and heldout.jsonl from fragments.txt.
 
 Run from the repository root:  .venv/bin/python corpora/themes/build.py
 The output is deterministic (stable hashes, a fixed random seed, sorted output),
@@ -10,8 +10,9 @@ stable hash of its text, before any composite point is built: 20% of the
 fragments are held out, the rest fall into 5 cross-validation folds. Composite
 points (two fragments joined, a heading with a body) only combine fragments of
 the same pool, so no held-out fragment is ever seen in training and no fragment
-is shared between CV folds (each training point carries its "fold"). Every seed
-point goes to the held-out split.
+is shared between CV folds (each training point carries its "fold"). The points
+of the real seed reports are held out too, but are not copied here: they are
+read from ../shared/spec/gold-seeds when the held-out split is evaluated.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-GOLD_SEEDS = HERE.parent.parent.parent / "shared" / "spec" / "gold-seeds"
 HELDOUT_PERCENT = 20
 MAX_THEMES = 3
 SEED = 20201122
@@ -109,17 +109,6 @@ def build_pool(
     return out
 
 
-def seed_points() -> list[dict[str, object]]:
-    out: list[dict[str, object]] = []
-    for path in sorted(GOLD_SEEDS.glob("*.json")):
-        gold = json.loads(path.read_text("utf-8"))
-        for key, kind in (("problems", "problem"), ("measures", "measure")):
-            for point in gold.get(key, []):
-                text = point_text(point.get("heading"), point["text"])
-                out.append(record(text, tuple(point["themes"]), kind, f"seed:{path.name}", -1))
-    return out
-
-
 def write(path: Path, records: list[dict[str, object]]) -> None:
     unique = {json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records}
     path.write_text("".join(line + "\n" for line in sorted(unique)), "utf-8")
@@ -127,16 +116,15 @@ def write(path: Path, records: list[dict[str, object]]) -> None:
 
 def main() -> None:
     fragments = read_fragments()
-    seeds = seed_points()
-    if not seeds:
-        sys.exit(f"no gold seeds found in {GOLD_SEEDS}")
     train: list[dict[str, object]] = []
     for fold in range(FOLDS):
         pool = [f for f in fragments if pool_of(f[2]) == fold]
         train.extend(build_pool(pool, random.Random(SEED + fold), fold))
     heldout = [f for f in fragments if pool_of(f[2]) == -1]
     write(HERE / "train.jsonl", train)
-    write(HERE / "heldout.jsonl", build_pool(heldout, random.Random(SEED - 1), -1) + seeds)
+    # The seed points are not written here: their text stays in ../shared and
+    # gknlp.themes.evaluate_heldout reads them from the gold seeds at run time.
+    write(HERE / "heldout.jsonl", build_pool(heldout, random.Random(SEED - 1), -1))
 
 
 if __name__ == "__main__":

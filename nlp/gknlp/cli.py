@@ -222,6 +222,12 @@ def check(
         raise typer.Exit(1)
 
 
+def _default_seeds() -> Path | None:
+    """The seed reports' gold beside the repository, where the team keeps it."""
+    candidate = Path("../shared/spec/gold-seeds")
+    return candidate if candidate.is_dir() else None
+
+
 @app.command()
 def train(
     corpus: Annotated[Path, typer.Argument(help="The labelled points (train.jsonl, heldout.jsonl).")] = Path("corpora/themes"),
@@ -234,7 +240,7 @@ def train(
     try:
         saved = save_model(train_model(corpus), out)
         typer.echo(f"saved {saved}")
-        typer.echo(evaluate_heldout(corpus, load_model(saved)).format_table())
+        typer.echo(evaluate_heldout(corpus, load_model(saved), seeds_dir=_default_seeds()).format_table())
     except (GknlpError, OSError) as exc:
         _fail(str(exc))
 
@@ -243,13 +249,20 @@ def train(
 def eval_themes(
     corpus: Annotated[Path, typer.Argument(help="The labelled points (heldout.jsonl is scored).")] = Path("corpora/themes"),
     model: Annotated[Path | None, typer.Option("--model", help="A saved model (default: the bundled one).")] = None,
+    seeds: Annotated[
+        Path | None,
+        typer.Option("--seeds", help="Gold annotations whose points are held out too (default: ../shared/spec/gold-seeds)."),
+    ] = None,
     seeds_only: Annotated[bool, typer.Option("--seeds-only", help="Score only the points of the real seed reports.")] = False,
 ) -> None:
     """Print the theme classifier's held-out scores next to the cue-word baseline."""
     from gknlp.themes import evaluate_heldout, load_model
 
+    seeds = seeds or _default_seeds()
+    if seeds_only and seeds is None:
+        _fail("no seed gold found: pass --seeds DIR")
     try:
-        scores = evaluate_heldout(corpus, load_model(model), "seed:" if seeds_only else "")
+        scores = evaluate_heldout(corpus, load_model(model), "seed:" if seeds_only else "", seeds)
     except (GknlpError, OSError) as exc:
         _fail(str(exc))
     typer.echo(scores.format_table())

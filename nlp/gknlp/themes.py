@@ -737,8 +737,38 @@ class ThemeEval:
         return "\n".join(lines)
 
 
-def evaluate_heldout(corpus_dir: Path, model: ThemeModel | None = None, source_prefix: str = "") -> ThemeEval:
-    """Score the model and the cue-word baseline on ``corpus_dir/heldout.jsonl``.
+def gold_points(gold_dir: Path) -> tuple[LabelledPoint, ...]:
+    """The problems and measures of hand-annotated reports (``<report>.json`` in the
+    contract's gold format) as labelled points, with source ``seed:<file>``.
+
+    The seed reports' points are held out this way rather than copied into the
+    corpus: their text stays where the seeds live.
+    """
+    known = set(theme_ids())
+    points = []
+    for path in sorted(Path(gold_dir).glob("*.json")):
+        try:
+            gold = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"{path}: not a gold annotation ({exc})") from None
+        kinds: tuple[tuple[str, Kind], ...] = (("problems", "problem"), ("measures", "measure"))
+        for key, kind in kinds:
+            for point in gold.get(key, []) if isinstance(gold, dict) else []:
+                labels = tuple(t for t in point.get("themes", []) if t in known)
+                if labels:
+                    text = point_text(point.get("heading"), point["text"])
+                    points.append(LabelledPoint(text=text, themes=labels, kind=kind, source=f"seed:{path.name}"))
+    return tuple(sorted(points, key=lambda p: (p.text, p.themes, p.kind, p.source)))
+
+
+def evaluate_heldout(
+    corpus_dir: Path,
+    model: ThemeModel | None = None,
+    source_prefix: str = "",
+    seeds_dir: Path | None = None,
+) -> ThemeEval:
+    """Score the model and the cue-word baseline on ``corpus_dir/heldout.jsonl``
+    plus, when ``seeds_dir`` is given, the points of the gold seed reports there.
 
     ``source_prefix`` restricts the evaluation to points whose source starts
     with it (``"seed:"`` for the real seed points, ``"authored"`` for the rest).
@@ -746,7 +776,8 @@ def evaluate_heldout(corpus_dir: Path, model: ThemeModel | None = None, source_p
     Macro F1 averages the themes with at least one held-out positive.
     """
     model = model if model is not None else load_model()
-    points = [p for p in read_split(Path(corpus_dir), "heldout") if p.source.startswith(source_prefix)]
+    held = read_split(Path(corpus_dir), "heldout") + (gold_points(seeds_dir) if seeds_dir is not None else ())
+    points = [p for p in held if p.source.startswith(source_prefix)]
     labels = model.labels
     truth = _binarize(points, labels)
     found = model.predict([p.text for p in points])
