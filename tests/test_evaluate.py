@@ -22,6 +22,7 @@ GOLD_SETS = {
     "samples": (REPO / "corpora" / "gold", REPO / "corpora" / "samples"),
     "heldout": (REPO / "corpora" / "gold-heldout", REPO / "corpora" / "heldout"),
     "heldout2": (REPO / "corpora" / "gold-heldout2", REPO / "corpora" / "heldout2"),
+    "heldout3": (REPO / "corpora" / "gold-heldout3", REPO / "corpora" / "heldout3"),
 }
 
 
