@@ -40,9 +40,12 @@ test: lint typecheck
 install-check: install-test
 	bash scripts/install_check.sh $(DEMO_REPORT)
 
+# Scores on every gold set (the figures in the README).
 eval: install
 	$(VENV)/bin/gknlp eval corpora/gold --reports corpora/samples
 	$(VENV)/bin/gknlp eval corpora/gold-heldout --reports corpora/heldout
+	$(VENV)/bin/gknlp eval corpora/gold-heldout2 --reports corpora/heldout2
+	$(VENV)/bin/gknlp eval corpora/gold-heldout3 --reports corpora/heldout3
 	@if [ -d ../shared/spec/gold-seeds ]; then $(VENV)/bin/gknlp eval ../shared/spec/gold-seeds --reports ../shared/seeds; fi
 
 # Speed and memory figures for the README (about two minutes on 2 cores).
