@@ -80,8 +80,13 @@ _ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u200
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
 _MAX_CONTROL_SHARE = 0.02
+# The control characters that count against a text (those that are neither kept nor a line break).
+_REFUSED_CONTROLS = regex.compile(
+    "[" + "".join(f"\\x{cp:02x}" for cp in range(0x20) if chr(cp) not in _ALLOWED_CONTROLS | set(_LINE_BREAKS)) + "]"
+)
 
 _CJK = regex.compile(r"\p{Han}")
+_LATIN1_LETTERS = regex.compile("[\u00c0-\u00ff]")
 _HTML_SNIFF = regex.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|title>)", regex.I)
 _XML_PROLOG = regex.compile(r"^\s*<\?xml[^>]*\?>", regex.I)
 _TITLE_SEPARATORS = regex.compile(r"\s*(?:_|\||｜|--|——|\s-\s|\s－\s)\s*")
@@ -296,7 +301,7 @@ def _decode_guessed(data: bytes, name: str) -> tuple[str, str, list[str]]:
 
 def _check_text(text: str, name: str) -> str:
     """Refuse decoded text that is mostly control characters (binary that happened to decode)."""
-    controls = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROLS and ch not in _LINE_BREAKS)
+    controls = len(_REFUSED_CONTROLS.findall(text))  # one regex pass, no Python loop over the text
     if controls and controls > _MAX_CONTROL_SHARE * len(text):
         raise InputError(f"not a text report: {name} (binary data)")
     if not text.strip():
@@ -532,10 +537,8 @@ def _noise_flags(lines: list[str]) -> list[str | None]:
     the leading run of blank or dropped lines (before the title), ``tail``
     rules only in the trailing run (after the report's last kept line).
     """
-    rules = _line_rules()
-    anywhere = [r for r in rules if r.where == "anywhere"]
-    head = [r for r in rules if r.where == "head"]
-    tail = [r for r in rules if r.where == "tail"]
+    groups = _line_rule_groups()
+    anywhere, head, tail = groups["anywhere"], groups["head"], groups["tail"]
     fired: list[str | None] = [_first_match(anywhere, line) for line in lines]
     for i, line in enumerate(lines):
         if not line.strip() or fired[i]:
@@ -552,10 +555,61 @@ def _noise_flags(lines: list[str]) -> list[str | None]:
     return fired
 
 
-def _first_match(rules: list[_LineRule], line: str) -> str | None:
-    for rule in rules:
-        if rule.matches(line):
-            return rule.id
+@dataclass(frozen=True, slots=True)
+class _RuleGroup:
+    """The line rules of one ``where``, prepared to test every line of a report fast."""
+
+    rules: tuple[_LineRule, ...]
+    # One search for the patterns of all the rules (an alternation): on most
+    # lines it fails, and then only the rules in ``unjoined`` can match.
+    any_pattern: regex.Pattern[str] | None
+    # The rules outside the alternation: without a pattern, or with one that
+    # cannot join it (inline flags, back-references), in rule order.
+    unjoined: tuple[_LineRule, ...]
+    max_chars: int
+
+
+# Inline flags and back-references change meaning inside an alternation.
+_NOT_JOINABLE = regex.compile(r"\(\?[a-zA-Z^]|\(\?P=|\\[1-9]|\\g<")
+
+
+@functools.cache
+def _line_rule_groups() -> dict[str, _RuleGroup]:
+    groups: dict[str, _RuleGroup] = {}
+    for where in ("anywhere", "head", "tail"):
+        rules = tuple(r for r in _line_rules() if r.where == where)
+        joinable = [r for r in rules if r.pattern is not None and not _NOT_JOINABLE.search(r.pattern.pattern)]
+        groups[where] = _RuleGroup(
+            rules=rules,
+            any_pattern=regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in joinable if r.pattern))
+            if joinable
+            else None,
+            unjoined=tuple(r for r in rules if not any(r is j for j in joinable)),
+            max_chars=max((r.max_chars for r in rules), default=0),
+        )
+    return groups
+
+
+def _first_match(group: _RuleGroup, line: str) -> str | None:
+    """The id of the first rule of ``group`` that matches ``line`` (as :meth:`_LineRule.matches`), or None."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > group.max_chars:
+        return None
+    some_pattern = group.any_pattern is not None and group.any_pattern.search(stripped) is not None
+    han: int | None = None
+    for rule in group.rules if some_pattern else group.unjoined:
+        if len(stripped) > rule.max_chars:
+            continue
+        if rule.pattern is not None and not rule.pattern.search(stripped):
+            continue
+        if rule.words is not None:
+            if rule.min_share > 0 and rule.words.search(stripped) is None:
+                continue  # no spam word at all: the share is 0 (the cheap test first)
+            if han is None:
+                han = len(_CJK.findall(stripped))
+            if not han or sum(len(m) for m in rule.words.findall(stripped)) < rule.min_share * han:
+                continue
+        return rule.id
     return None
 
 
@@ -724,20 +778,21 @@ def _finish(
 def _garble_warnings(text: str, name: str) -> list[str]:
     """Warnings for text that decoded but does not read as a simplified-Chinese report."""
     counts = Counter(text)
-    han = {ch: n for ch, n in counts.items() if _CJK.match(ch)}
+    # One regex pass over the distinct characters instead of a test per character.
+    distinct = "".join(counts)
+    han = {ch: counts[ch] for ch in _CJK.findall(distinct)}
     n_han = sum(han.values())
     warnings: list[str] = []
     # UTF-8 read as Latin-1/cp1252 and saved again ("æ”¿åºœ"): Latin-1 letters
     # make up a large share of all letters (French or German text stays below).
-    latin = sum(n for ch, n in counts.items() if "\u00c0" <= ch <= "\u00ff")
-    letters = sum(n for ch, n in counts.items() if ch.isalpha())
-    if latin >= 3 and latin > n_han and latin > 0.3 * letters:
+    latin = sum(counts[ch] for ch in _LATIN1_LETTERS.findall(distinct))
+    if latin >= 3 and latin > n_han and latin > 0.3 * sum(n for ch, n in counts.items() if ch.isalpha()):
         warnings.append(f"text of {name} looks garbled (mojibake: UTF-8 read as Latin-1?)")
     elif not n_han:
         warnings.append(f"no Chinese characters in {name}: not a Chinese report, or a wrong encoding")
     # Simplified-Chinese reports use GB2312 characters almost only; random
     # hanzi from a wrong decoding fall outside it.
-    rare = sum(n for ch, n in han.items() if not _in_gb2312(ch))
+    rare = 0 if _all_in_gb2312("".join(han)) else sum(n for ch, n in han.items() if not _in_gb2312(ch))
     if n_han >= 20 and rare > 0.2 * n_han:
         warnings.append(
             f"{rare} of {n_han} Chinese characters in {name} are rare: garbled encoding, or traditional Chinese?"
@@ -746,6 +801,16 @@ def _garble_warnings(text: str, name: str) -> list[str]:
     if replaced:
         warnings.append(f"{replaced} undecodable characters (U+FFFD) in {name}")
     return warnings
+
+
+def _all_in_gb2312(chars: str) -> bool:
+    # Most reports have no rare hanzi: one encode of all the distinct ones tells
+    # (the codec is stateless, so a string encodes exactly when each character does).
+    try:
+        chars.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @functools.lru_cache(maxsize=65536)

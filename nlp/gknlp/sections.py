@@ -26,7 +26,7 @@ import regex
 from gknlp.errors import RuleFileError
 from gknlp.model import SECTION_IDS, Extraction, Meta, Section, SectionId, Subsection
 from gknlp.rules import load_rule_file
-from gknlp.text import finditer_guarded
+from gknlp.text import REGEX_TIMEOUT_S, finditer_guarded
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,11 @@ _TITLES = {
 _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _HAN = regex.compile(r"\p{Han}")
+# Compiled once: they run for every numbering mark and subsection line.
+_CN_NUMBER_OR_DASH = regex.compile(r"[一二三四五六七八九十—―─－-]")
+_TAB_DIGIT = regex.compile(r"\t\s*[0-9]")
+_SENTENCE_MARK = regex.compile(r"[。；;]")
+_TITLE_STOP = regex.compile(r"[。：:；;]")
 # Fewer standard parts than this and the text is not taken for a report.
 _MIN_SECTIONS = 2
 # Score parts of one candidate (see _quality); a contents entry loses to a heading with a body.
@@ -82,6 +87,7 @@ class _Rules:
     issuer_suffixes: tuple[str, ...]
     title_res: tuple[tuple[str, regex.Pattern[str]], ...]
     year_res: tuple[tuple[str, regex.Pattern[str]], ...]
+    any_full_line_re: regex.Pattern[str] | None = None  # see _full_line_matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +125,66 @@ def _class(chars: str) -> str:
     return "(?:[^\\S\\n]|[" + "".join(regex.escape(c) for c in chars) + "])"
 
 
+def _first_char_guard(pattern: str) -> str:
+    """``(?=[…])`` with every character a match of ``pattern`` can start with, or "" when unknown.
+
+    The numbering regex scans the whole text and starts with a look-behind, which
+    keeps the regex engine from skipping ahead to a possible first character; the
+    look-ahead lets it (about 3x faster) and changes no match. Only patterns made
+    of literals and explicit sets are analysed (anything like \\d, \\p{…}, ``.``,
+    ``[^…]`` or inline flags gives ""); each character the pattern mentions (set
+    ranges expanded) is kept if the pattern can start with it (a partial match).
+    """
+    chars: set[str] = set()
+    in_set = False
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            nxt = pattern[i + 1 : i + 2]
+            if not nxt or (nxt.isascii() and nxt.isalnum() and nxt not in "tnrfv"):
+                return ""  # a class shorthand or escape that may stand for any character
+            chars.add({"t": "\t", "n": "\n", "r": "\r", "f": "\f", "v": "\v"}.get(nxt, nxt))
+            i += 2
+            continue
+        if c == "-" and 0 < i < len(pattern) - 1:
+            # A range wherever it stands (outside a set it only adds spare candidates).
+            low, high = ord(pattern[i - 1]), ord(pattern[i + 1])
+            if high - low > 5000 or "\\" in (pattern[i + 1], pattern[i - 2 : i - 1]):
+                return ""  # a wide range, or one bounded by an escape
+            chars.update(chr(cp) for cp in range(low, high + 1))
+        if in_set:
+            in_set = c != "]"
+        elif c == "[":
+            if pattern[i + 1 : i + 2] == "^":
+                return ""
+            in_set = True
+        elif c == "." or pattern.startswith(("(?i", "(?P=", "(?f", "(?w", "(?x", "(?V"), i):
+            return ""
+        chars.add(c)
+        i += 1
+    compiled = regex.compile(pattern)
+    if compiled.fullmatch("") is not None:
+        return ""  # an empty match has no first character
+    first = sorted(c for c in chars if compiled.match(c, partial=True) is not None)
+    return "(?=[" + "".join(c if c.isalnum() else "\\" + c for c in first) + "])" if first else ""
+
+
+def _any_full_line_re(parts: Sequence[_Part], indent: str, prefix: str, tail: str) -> regex.Pattern[str] | None:
+    """The full-line wordings of all parts in one regex (their alternation after
+    the shared indent and prefix), or None when a part's wording cannot join one
+    (inline flags, back-references) or its pattern is not of the usual form."""
+    head, end = f"(?m)^{indent}*(?:{prefix})(?:", f"){tail}*$"
+    fulls = []
+    for part in parts:
+        pattern = part.full_line_re.pattern
+        full = pattern[len(head) : len(pattern) - len(end)]
+        if pattern != head + full + end or regex.search(r"\(\?[a-zA-Z^]|\(\?P=|\\[1-9]|\\g<", full):
+            return None
+        fulls.append(f"(?:{full})")
+    return regex.compile(head + "|".join(fulls) + end)
+
+
 @functools.cache
 def _rules() -> _Rules:
     rf = load_rule_file(RULE_FILE)
@@ -153,10 +219,11 @@ def _rules() -> _Rules:
 
     parts = tuple(make_part(e, False) for e in rf.rules("part"))
     extras = tuple(make_part(e, True) for e in rf.rules("extra_part"))
-    number_re = regex.compile(
-        f"(?<![一二三四五六七八九十0-9.．])(?:(?P<top>{numbering['top_pattern']})"
+    number_body = (
+        f"(?:(?P<top>{numbering['top_pattern']})"
         f"|(?P<paren>{numbering['paren_pattern']})|(?P<bare>{numbering['bare_pattern']}))"
     )
+    number_re = regex.compile(f"{_first_char_guard(number_body)}(?<![一二三四五六七八九十0-9.．]){number_body}")
     paren_line_re = regex.compile(
         f"(?m)^{_class(indent)}*(?P<num>{numbering['paren_pattern']})[^\\S\\n]*(?P<rest>[^\\n]*)"
     )
@@ -167,6 +234,7 @@ def _rules() -> _Rules:
     return _Rules(
         parts=parts,
         extras=extras,
+        any_full_line_re=_any_full_line_re(every, _class(indent), prefix, _class(tail)),
         any_title_re=regex.compile("|".join(f"(?P<p{i}>{p.title_re.pattern})" for i, p in enumerate(every))),
         any_loose_re=regex.compile(
             "|".join(f"(?P<p{i}>{p.loose_re.pattern})" for i, p in enumerate(every) if p.loose_re is not None)
@@ -294,17 +362,67 @@ def _numbered_candidate(
     # One regex for all parts (named group p<i> per part): the first wording that matches wins.
     t = rules.any_title_re.match(text, pos)
     if t is not None:
-        part = next(p for i, p in enumerate(parts) if t.groupdict().get(f"p{i}") is not None)
+        part = _matched_part(t, parts)
         return _make_candidate(text, lines, rules, part, m.start(), t.end(), numbering, number)
     # A wider wording counts only after a Chinese top-level number and when it fills its line.
-    if numbering != "top" or not regex.search(r"[一二三四五六七八九十—―─－-]", m.group()):
+    if numbering != "top" or not _CN_NUMBER_OR_DASH.search(m.group()):
         return None
     t = rules.any_loose_re.match(text, pos)
     if t is None:
         return None
-    part = next(p for i, p in enumerate(parts) if t.groupdict().get(f"p{i}") is not None)
+    part = _matched_part(t, parts)
     cand = _make_candidate(text, lines, rules, part, m.start(), t.end(), numbering, number)
     return cand if cand is not None and cand.kind == "line_full" else None
+
+
+def _matched_part(t: regex.Match[str], parts: tuple[_Part, ...]) -> _Part:
+    """The part whose named group ``p<i>`` took part in a match of an all-parts regex."""
+    groups = t.groupdict()  # once: it builds a dict
+    return next(p for i, p in enumerate(parts) if groups.get(f"p{i}") is not None)
+
+
+def _full_line_matches(text: str, rules: _Rules, warnings: list[str]) -> list[list[regex.Match[str]]]:
+    """Per part, what ``finditer(part.full_line_re)`` over the whole text finds.
+
+    Scanning the text once per part was a large share of finding sections; one
+    scan with the alternation of all parts finds the line starts where any part
+    matches, and each part is tried only there. That gives the same matches when
+    every match lies within its line (a match is anchored at a line start, so
+    then each line start is tried). Checked as it goes: a match across a line
+    break, an empty match or a timeout sends that part back to its own scan.
+    """
+    parts = (*rules.parts, *rules.extras)
+    combined = rules.any_full_line_re
+    starts: list[int] | None = None
+    if combined is not None:
+        scratch: list[str] = []  # a timeout here only means: scan each part as before
+        spans = [m.span() for m in finditer_guarded(combined, text, warnings=scratch)]
+        if not scratch and all(text.find("\n", a, b) < 0 for a, b in spans):
+            starts = [a for a, _ in spans]
+    out: list[list[regex.Match[str]]] = []
+    for part in parts:
+        found = None if starts is None else _matches_at(part.full_line_re, text, starts)
+        if found is None:
+            found = list(finditer_guarded(part.full_line_re, text, warnings=warnings, rule=part.rule_id))
+        out.append(found)
+    return out
+
+
+def _matches_at(pattern: regex.Pattern[str], text: str, starts: list[int]) -> list[regex.Match[str]] | None:
+    """The matches of ``pattern`` at these line starts; None when one is empty,
+    spans a line break or times out (then only a scan of the text is exact)."""
+    found: list[regex.Match[str]] = []
+    for s in starts:
+        try:
+            m = pattern.match(text, s, timeout=REGEX_TIMEOUT_S)
+        except TimeoutError:
+            return None
+        if m is None:
+            continue
+        if m.end() == m.start() or text.find("\n", m.start(), m.end()) >= 0:
+            return None
+        found.append(m)
+    return found
 
 
 def _find_candidates(text: str, rules: _Rules, warnings: list[str]) -> list[_Candidate]:
@@ -323,8 +441,8 @@ def _find_candidates(text: str, rules: _Rules, warnings: list[str]) -> list[_Can
         cand = _numbered_candidate(text, lines, rules, m, pos, numbering, number)
         if cand is not None:
             found.setdefault((cand.start, cand.part.rule_id), cand)
-    for part in all_parts:
-        for m in list(finditer_guarded(part.full_line_re, text, warnings=warnings, rule=part.rule_id)):
+    for part, part_matches in zip(all_parts, _full_line_matches(text, rules, warnings), strict=True):
+        for m in part_matches:
             start = _skip(text, m.start(), m.end(), rules.indent)
             # The wording ends before the tail characters of the line.
             end = m.end()
@@ -428,15 +546,15 @@ def _subsections(text: str, rules: _Rules, start: int, end: int, warnings: list[
     heads: list[tuple[int, int]] = []
     for m in finditer_guarded(rules.paren_line_re, text, start, end, warnings, "sections.subsection"):
         rest = m.group("rest")
-        if "|" in rest or regex.search(r"\t\s*[0-9]", rest) or rest.startswith("是"):
+        if "|" in rest or _TAB_DIGIT.search(rest) or rest.startswith("是"):
             continue
         stripped = rest.rstrip().rstrip(" \t\u3000*。：:；;")
         if not stripped or rules.table_row_re.match(stripped):
             continue
-        if len(stripped) <= rules.max_line_title and not regex.search(r"[。；;]", stripped):
+        if len(stripped) <= rules.max_line_title and not _SENTENCE_MARK.search(stripped):
             title_len = len(stripped)
         else:
-            stop = regex.search(r"[。：:；;]", rest)
+            stop = _TITLE_STOP.search(rest)
             if stop is None or stop.start() > rules.max_inline_title or stop.start() == 0:
                 continue
             title_len = stop.start()

@@ -24,8 +24,8 @@ import functools
 import logging
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Literal, cast
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple, cast
 
 import regex
 
@@ -65,10 +65,19 @@ class StatTable:
     id: TableId
     template: Template
     cells: tuple[Cell, ...]
+    # (row, column) → the first such cell: the checks look up every cell of a
+    # table many times, a scan of ``cells`` each time made them quadratic.
+    _index: dict[tuple[str, str], Cell] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[tuple[str, str], Cell] = {}
+        for c in self.cells:
+            index.setdefault((c.row, c.column), c)
+        object.__setattr__(self, "_index", index)
 
     def cell(self, row: str, column: str) -> Cell | None:
         """The cell at (row, column), or None."""
-        return next((c for c in self.cells if c.row == row and c.column == column), None)
+        return self._index.get((row, column))
 
     def value(self, row: str, column: str) -> float | None:
         """The value at (row, column); None when absent or written as a dash."""
@@ -238,6 +247,12 @@ def normalise_label(text: str) -> str:
     >>> normalise_label("3.危及“三安全 一稳定”")
     '3.危及三安全一稳定'
     """
+    return _normalised_label(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _normalised_label(text: str) -> str:
+    # Cached: the same template labels come back in every report and every row match.
     return unicodedata.normalize("NFKC", text).translate(_LABEL_DROP)
 
 
@@ -292,8 +307,9 @@ def review_order() -> tuple[tuple[str, ...], tuple[str, ...]]:
 # ---------------------------------------------------------------- tokens
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    # Internal and immutable; a NamedTuple as hundreds are made per report
+    # (built twice as fast as a frozen dataclass).
     kind: Literal["number", "empty", "label"]
     text: str
     start: int
@@ -311,6 +327,25 @@ class _Segment:
 _TOKEN_RE = regex.compile(r"[^\s|｜│┃]+")  # cells end at whitespace and table rules
 
 
+@functools.lru_cache(maxsize=16384)
+def _classify(raw: str) -> tuple[Literal["number", "empty", "unit", "label"], float | None, str | None]:
+    """What one cell says: a number (value, unit), an empty cell, a unit alone, or a label.
+
+    Cached: tables repeat the same cells (labels, 0, —) in every report.
+    """
+    r = _rules()
+    num = r.number_re.match(raw)
+    if num is not None:
+        unit = num.group("unit")
+        digits = raw[: len(raw) - len(unit)] if unit else raw
+        return "number", float(digits.replace(",", "").replace("－", "-")), unit
+    if r.empty_re.match(raw):
+        return "empty", None, None
+    if r.unit_re.match(raw):
+        return "unit", None, None
+    return "label", None, None
+
+
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
     """Tokens of text[start:end], page-number lines skipped."""
     r = _rules()
@@ -319,18 +354,15 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
     out: list[_Token] = []
     for m in _TOKEN_RE.finditer(body):
         a, b = m.start() + start, m.end() + start
-        if any(s <= a < e for s, e in skip):
+        if skip and any(s <= a < e for s, e in skip):  # most tables hold no page line
             continue
         raw = m.group()
-        num = r.number_re.match(raw)
-        if num is not None:
-            unit = num.group("unit")
-            digits = raw[: len(raw) - len(unit)] if unit else raw
-            value = float(digits.replace(",", "").replace("－", "-"))
+        kind, value, unit = _classify(raw)
+        if kind == "number":
             out.append(_Token("number", raw, a, b, value, unit))
-        elif r.empty_re.match(raw):
+        elif kind == "empty":
             out.append(_Token("empty", raw, a, b))
-        elif r.unit_re.match(raw) and out and out[-1].kind == "number" and out[-1].unit is None:
+        elif kind == "unit" and out and out[-1].kind == "number" and out[-1].unit is None:
             # 4.651 万元: the unit belongs to the number before it.
             prev = out.pop()
             out.append(_Token("number", text[prev.start : b], prev.start, b, prev.value, raw))
@@ -364,19 +396,25 @@ _TRAILING_NOTE = regex.compile(r"^((?:\([一二三四五六七八九十]+\))?[^(
 def _label_texts(labels: Sequence[_Token]) -> list[str]:
     """Texts to match, best first: the first label without a trailing note in
     brackets, the label, the first two labels joined (a label split over lines)."""
+    return list(_label_texts_of(tuple(t.text for t in labels)))
+
+
+@functools.lru_cache(maxsize=16384)
+def _label_texts_of(labels: tuple[str, ...]) -> tuple[str, ...]:
+    # Cached by the labels' wording: the template's labels come back in every report.
     r = _rules()
     texts: list[str] = []
     for i, t in enumerate(labels):
-        if r.prose_re.search(t.text) or len(t.text) > r.max_label_chars:
+        if r.prose_re.search(t) or len(t) > r.max_label_chars:
             continue
-        label = normalise_label(t.text)
+        label = normalise_label(t)
         bare = _TRAILING_NOTE.match(label)
         if bare is not None:
             texts.append(bare.group(1))
         texts.append(label)
         if i + 1 < len(labels):
-            texts.append(normalise_label(t.text + labels[i + 1].text))
-    return texts
+            texts.append(normalise_label(t + labels[i + 1]))
+    return tuple(texts)
 
 
 def _cell(row: str, column: str, tok: _Token, default_unit: str | None = None) -> Cell:
@@ -458,22 +496,45 @@ def _names(row: _Label, label: str, *, near: bool) -> bool:
 
 
 def _match_request_row(texts: list[str], cursor: int) -> int | None:
-    rows = _rules().requests_rows
     window = _rules().near_window
+    shared = _shared_before()
     for t in texts:
+        named, near = _rows_named(t)
         # The last row a label names wins: 三、本年度办理结果（一）予以公开 is the row 予以公开.
-        hits = [
-            j for j in range(cursor + 1, len(rows)) if _names(rows[j], t, near=_distance(rows, cursor, j) <= window)
-        ]
+        hits = [j for j in named if j > cursor]
+        hits += [j for j in near if j > cursor and shared[j + 1] - shared[cursor + 1] <= window]
         if hits:
             return max(hits)
     return None
 
 
-def _distance(rows: tuple[_Label, ...], cursor: int, j: int) -> int:
-    """Rows from the last matched to ``j``, not counting one template's own rows
-    (总计 right after 2019's （六）其他处理 is near, whatever 2021 lists between)."""
-    return sum(1 for k in range(cursor + 1, j + 1) if rows[k].template == "both")
+@functools.lru_cache(maxsize=8192)
+def _rows_named(label: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Indexes of the rows of table 三 whose pattern finds ``label``, and of those
+    whose near pattern does (it counts only close to the last row matched).
+
+    Cached: reports print the same template labels, and each label is tried
+    against every row at every position of the table.
+    """
+    rows = _rules().requests_rows
+    named = tuple(j for j, row in enumerate(rows) if _names(row, label, near=False))
+    near = tuple(j for j, row in enumerate(rows) if row.near is not None and row.near.search(label) is not None)
+    return named, near
+
+
+@functools.cache
+def _shared_before() -> tuple[int, ...]:
+    """``[k]``: how many of the first ``k`` rows of table 三 both templates share.
+
+    The distance from the last matched row ``cursor`` to row ``j`` is
+    ``[j + 1] - [cursor + 1]``: rows from the last matched to ``j``, not counting
+    one template's own rows (总计 right after 2019's （六）其他处理 is near,
+    whatever 2021 lists between). A prefix sum, as this runs for every label.
+    """
+    counts = [0]
+    for row in _rules().requests_rows:
+        counts.append(counts[-1] + (row.template == "both"))
+    return tuple(counts)
 
 
 def _requests(tokens: list[_Token], warnings: list[str]) -> StatTable:

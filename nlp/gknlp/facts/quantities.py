@@ -29,7 +29,12 @@ log = logging.getLogger(__name__)
 
 # Clause boundaries for reading a subject (、 and brackets too: 其中概况4条).
 _CLAUSE_BREAK = regex.compile(r"[，,；;：:、。！？!?（）()\[\]【】\n]")
+_CLAUSE_BREAK_BACK = regex.compile(_CLAUSE_BREAK.pattern, regex.REVERSE)
 _NOUN_POS = ("n", "vn", "nz", "nt", "ns", "nr", "j", "l", "zg", "eng")
+# Compiled once: these run for every number found (regex.match(str) looks the pattern up each call).
+_HAN_CHAR = regex.compile(r"\p{Han}")
+_HAN_RUN = regex.compile(r"\p{Han}{1,8}")
+_DE_PHRASE = regex.compile(r"[^，,；;。、（）()]{1,18}?的")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +136,9 @@ def _extract_span(
 
 
 def _clause_bounds(text: str, pos: int, s_start: int, s_end: int) -> tuple[int, int]:
-    left = s_start
-    for i in range(pos - 1, s_start - 1, -1):
-        if _CLAUSE_BREAK.match(text[i]):
-            left = i + 1
-            break
+    # The last break before ``pos``: one reverse search instead of a match per character.
+    back = _CLAUSE_BREAK_BACK.search(text, s_start, pos)
+    left = back.end() if back else s_start
     right = s_end
     m = _CLAUSE_BREAK.search(text, pos, s_end)
     if m:
@@ -179,7 +182,7 @@ def _subject(
         return after
     if not after and cand.unit.kind == "count":
         # 等5件不符合上位法规定的文件: the counted noun closes a 的 phrase after the number
-        phrase = regex.match(r"[^，,；;。、（）()]{1,18}?的", tail)
+        phrase = _DE_PHRASE.match(tail)
         head = _noun_phrase_after(tail[phrase.end() :], rules) if phrase else ""
         if phrase and head:
             return tail[: phrase.end()] + head
@@ -190,7 +193,7 @@ def _subject(
     if previous_subject and not before:
         return previous_subject
     # 7件申请均在…办结: the first content word right after the number
-    first = regex.match(r"\p{Han}{1,8}", tail)
+    first = _HAN_RUN.match(tail)
     if first:
         for word, pos in cut_with_pos(first.group()):
             if len(word) >= 2 and word not in rules.not_subject and not pos.startswith(("d", "p", "u", "c", "r")):
@@ -215,8 +218,11 @@ def _post_nominal(raw_before: str, before: str, after: str) -> bool:
 def _trim_before(s: str, rules: _SubjectRules) -> str:
     s = s.strip(" \u3000“”\"'")
     for _ in range(3):
+        before = s
         s = rules.lead.sub("", s).strip(" \u3000")
         s = rules.trail.sub("", s).strip(" \u3000")
+        if s == before:
+            break  # a round that changes nothing would change nothing again
     cuts = list(rules.cut.finditer(s))
     if cuts and cuts[-1].end() < len(s):
         rest = s[cuts[-1].end() :]
@@ -231,7 +237,7 @@ def _trim_before(s: str, rules: _SubjectRules) -> str:
 def _noun_phrase_after(s: str, rules: _SubjectRules) -> str:
     """The nouns right after the unit (19个牵头单位 → 牵头单位; 140余人参加 → 参加)."""
     s = s[:24]
-    if not s or not regex.match(r"\p{Han}", s):
+    if not s or not _HAN_CHAR.match(s):
         return ""
     tokens = cut_with_pos(s)
     words: list[str] = []
@@ -242,7 +248,7 @@ def _noun_phrase_after(s: str, rules: _SubjectRules) -> str:
     while i < len(tokens):
         word, pos = tokens[i]
         nxt = tokens[i + 1][1] if i + 1 < len(tokens) else "x"
-        if pos.startswith(_NOUN_POS) and regex.match(r"\p{Han}", word):
+        if pos.startswith(_NOUN_POS) and _HAN_CHAR.match(word):
             words.append(word)
         elif pos.startswith("v") and nxt.startswith(_NOUN_POS) and not words:
             words.append(word)  # 牵头单位, 配合单位: a verb qualifying the noun

@@ -178,14 +178,22 @@ def _planned(text: str, s_start: int, training: Training, cues: list[tuple[str, 
 
 
 def _cues(text: str, start: int, end: int, rules: _Rules, warnings: list[str]) -> list[tuple[str, int, int]]:
+    # Cues first: most sentences have none, and then the masks need not run
+    # (the masks' warnings still come before the cues', as they did).
+    cue_warnings: list[str] = []
+    found = [
+        (rule_id, m.start(), m.end())
+        for rule_id, pattern in rules.cues
+        for m in finditer_guarded(pattern, text, start, end, cue_warnings, rule_id)
+    ]
+    if not found:
+        warnings.extend(cue_warnings)
+        return []
     masks: list[tuple[int, int]] = []
     for rule_id, pattern in rules.masks:
         masks.extend((m.start(), m.end()) for m in finditer_guarded(pattern, text, start, end, warnings, rule_id))
-    cues: list[tuple[str, int, int]] = []
-    for rule_id, pattern in rules.cues:
-        for m in finditer_guarded(pattern, text, start, end, warnings, rule_id):
-            if not inside(m.start(), masks):
-                cues.append((rule_id, m.start(), m.end()))
+    warnings.extend(cue_warnings)
+    cues = [c for c in found if not inside(c[1], masks)]
     return sorted(cues, key=lambda c: c[1])
 
 
