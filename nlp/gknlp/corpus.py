@@ -129,6 +129,31 @@ class ResultWriter(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a worker sends back for one report: the row, or the row already as a JSON line."""
+
+    path: str
+    error: str | None
+    warned: bool
+    row: Row | None = None
+    line: str | None = None
+
+
+def extract_outcomes(paths: Sequence[str], include_text: bool, as_lines: bool) -> list[Outcome]:
+    """Extract a chunk of files in a worker; ``as_lines`` serialises each row there."""
+    out = []
+    for path in paths:
+        row = extract_row(path, include_text)
+        error = str(row["error"]) if is_error(row) else None
+        warned = bool(row.get("warnings"))
+        if as_lines:
+            out.append(Outcome(path, error, warned, line=json.dumps(row, ensure_ascii=False)))
+        else:
+            out.append(Outcome(path, error, warned, row=row))
+    return out
+
+
 class JsonlWriter:
     """One JSON object per line (``ensure_ascii=False``); appends when resuming."""
 
@@ -167,7 +192,11 @@ class JsonlWriter:
         return set(self._done)
 
     def write(self, row: Row) -> None:
-        self._handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self.write_line(json.dumps(row, ensure_ascii=False))
+
+    def write_line(self, line: str) -> None:
+        """Write a row a worker has already serialised (saves the parent process the work)."""
+        self._handle.write(line + "\n")
         self._handle.flush()
 
     def close(self) -> None:
@@ -190,12 +219,17 @@ class BatchSummary:
 
     def count(self, row: Row) -> None:
         """Count one result row."""
-        if is_error(row):
+        self.count_outcome(str(row.get("path", "")), str(row["error"]) if is_error(row) else None,
+                           bool(row.get("warnings")))
+
+    def count_outcome(self, path: str, error: str | None, warned: bool) -> None:
+        """Count one report by what became of it."""
+        if error is not None:
             self.failed += 1
-            self.errors.append((str(row["path"]), str(row["error"])))
+            self.errors.append((path, error))
         else:
             self.done += 1
-            self.with_warnings += bool(row.get("warnings"))
+            self.with_warnings += warned
 
     @property
     def reports_per_second(self) -> float:
@@ -257,7 +291,7 @@ def run_batch(
             for path in todo():
                 record(extract_row(path, include_text))
         else:
-            _run_parallel(todo(), jobs, record, include_text)
+            _run_parallel(todo(), jobs, writer, summary, include_text, on_result)
     finally:
         writer.close()
         summary.seconds = time.perf_counter() - started
@@ -334,13 +368,30 @@ def write_chunk(paths: Sequence[str], out: str) -> BatchSummary:
     return summary
 
 
-def _run_parallel(paths: Iterator[str], jobs: int, record: Callable[[Row], None], include_text: bool) -> None:
-    # Keep a bounded number of reports in flight so that memory stays flat on 100,000 files.
+def _run_parallel(
+    paths: Iterator[str], jobs: int, writer: ResultWriter, summary: BatchSummary, include_text: bool,
+    on_result: Callable[[Row], None] | None,
+) -> None:
+    # Chunks of a few reports cut the per-task overhead; a bounded number of
+    # chunks in flight keeps memory flat on 100,000 files. For JSONL the workers
+    # serialise the rows, so the parent only writes lines.
+    as_lines = isinstance(writer, JsonlWriter)
     window = jobs * 4
+
+    def record(outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            if outcome.line is not None and isinstance(writer, JsonlWriter):
+                writer.write_line(outcome.line)
+            elif outcome.row is not None:
+                writer.write(outcome.row)
+            summary.count_outcome(outcome.path, outcome.error, outcome.warned)
+            if on_result is not None:
+                on_result({"path": outcome.path})
+
     with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up) as pool:
-        pending: set[Future[Row]] = set()
-        for path in paths:
-            pending.add(pool.submit(extract_row, path, include_text))
+        pending: set[Future[list[Outcome]]] = set()
+        for chunk in _chunks(paths, CHUNK_SIZE):
+            pending.add(pool.submit(extract_outcomes, chunk, include_text, as_lines))
             if len(pending) >= window:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
@@ -349,7 +400,21 @@ def _run_parallel(paths: Iterator[str], jobs: int, record: Callable[[Row], None]
             record(future.result())
 
 
-def _drain(pending: set[Future[Row]]) -> Iterator[Future[Row]]:
+CHUNK_SIZE = 8
+
+
+def _chunks(paths: Iterator[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for path in paths:
+        chunk.append(path)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _drain(pending: set[Future[list[Outcome]]]) -> Iterator[Future[list[Outcome]]]:
     while pending:
         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
         yield from finished
