@@ -27,6 +27,12 @@ CASES_BUGS = [  # one per bug fixed, never deleted
     # 单/另 block only 一 (单一, 另一): 十一 after them is a number
     Case("下发整改通知单十一份", [("十一份", 11, None, "份", "exact")], ["通知单"]),
     Case("另三件已转交相关部门", [("三件", 3, None, "件", "exact")], [None]),
+    # 一百一十 is a numeral, not a 一X一Y set phrase (一事一议)
+    Case("通过12345热线转办诉求一百一十二件", [("一百一十二件", 112, None, "件", "exact")], ["诉求"]),
+    Case("可申请公开的事项达40余种", [("40余种", 40, None, "种", "lower_bound")], ["事项"]),
+    Case("答复用时少于二十天", [("少于二十天", 20, None, "天", "upper_bound")], [None]),
+    # 种/个 count the noun after them, even one that starts with a verb-like word
+    Case("提供当面、信函、网络三种申请渠道", [("三种", 3, None, "种", "exact")], ["渠道"]),
 ]
 CASES_SEEDS = [  # short fragments of the seed reports in ../shared/seeds
     Case("主动发布政府信息24万余条", [("24万余条", 240000, None, "条", "lower_bound")], ["政府信息"]),

@@ -186,6 +186,14 @@ CASES_LAYOUTS = [
         _SIX,
     ),
     Case(
+        "headings without numbers, one glued to the end of a paragraph",
+        _PREAMBLE + "\n总体情况\n全年主动公开信息120条。\n主动公开政府信息情况\n本年制发规范性文件3件。\n"
+        "收到和处理政府信息公开申请情况\n本年新收申请5件。\n政府信息公开行政复议、行政诉讼情况\n"
+        "未发生行政复议、行政诉讼，相关数量均为0。存在的主要问题及改进情况\n部分栏目更新不及时。\n"
+        "其他需要报告的事项\n无。",
+        [(sid, h.split("、", 1)[1]) for sid, h in _SIX],
+    ),
+    Case(
         "dash for 一, stray 、 and ：",
         _report("—、总体情况、", "二、主动公开政府信息情况：", *_STANDARD[2:]),
         [("overview", "—、总体情况、"), ("proactive", "二、主动公开政府信息情况："), *_SIX[2:]],

@@ -65,6 +65,7 @@ class _Part:
     ordinal: int
     title_re: regex.Pattern[str]
     full_line_re: regex.Pattern[str]
+    glued_re: regex.Pattern[str]  # the wording with no number, glued after a sentence, ending its line
     loose_re: regex.Pattern[str] | None  # wider wordings: after a top-level number, filling the line
 
 
@@ -214,6 +215,7 @@ def _rules() -> _Rules:
             ordinal=int(entry.get("ordinal", 0)),
             title_re=regex.compile(f"(?:{prefix})(?:{title})"),
             full_line_re=regex.compile(f"(?m)^{_class(indent)}*(?:{prefix})(?:{full}){_class(tail)}*$"),
+            glued_re=regex.compile(f"(?m)(?<=[。！？；])(?:{full}){_class(tail)}*$"),
             loose_re=regex.compile(f"(?:{prefix})(?:{loose})") if loose else None,
         )
 
@@ -451,6 +453,16 @@ def _find_candidates(text: str, rules: _Rules, warnings: list[str]) -> list[_Can
             cand = _make_candidate(text, lines, rules, part, start, end, "none", None)
             if cand is not None:
                 found.setdefault((cand.start, part.rule_id), cand)
+        # …均为0。存在的主要问题及改进情况⏎: a heading with no number glued to the
+        # end of a paragraph, alone on the rest of its line (scored as inline).
+        for m in finditer_guarded(part.glued_re, text, warnings=warnings, rule=part.rule_id):
+            end = m.end()
+            while end > m.start() and (text[end - 1] in rules.tail or text[end - 1].isspace()):
+                end -= 1
+            line_end = lines.bounds(m.start())[1]
+            cand = _Candidate(part=part, start=m.start(), title_end=end, heading_end=end,
+                              body_start=min(line_end + 1, len(text)), kind="inline", numbering="none", number=None)
+            found.setdefault((cand.start, part.rule_id), cand)
     return sorted(found.values(), key=lambda c: c.start)
 
 

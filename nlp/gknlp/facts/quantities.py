@@ -45,6 +45,7 @@ class _SubjectRules:
     refer_back: frozenset[str]
     participant_verbs: frozenset[str]
     not_subject: frozenset[str]
+    attributive_units: frozenset[str]
 
 
 @functools.cache
@@ -56,6 +57,7 @@ def _subject_rules() -> _SubjectRules:
         cut=regex.compile(subject["cut_pattern"]),
         refer_back=frozenset(subject.get("refer_back", [])),
         participant_verbs=frozenset(subject.get("participant_verbs", [])),
+        attributive_units=frozenset(subject.get("attributive_units", [])),
         not_subject=frozenset(subject.get("not_subject", [])),
     )
 
@@ -176,7 +178,12 @@ def _subject(
         return f"{before}…{after}"
     if after and before and after[:2] in rules.participant_verbs and cand.unit.kind == "count":
         return f"{before}…{after}"  # 干部职工120余人参加培训: who is counted stands before
-    if after and len(before) >= 2 and _post_nominal(text[max(left, previous_end) : cand.start], before, after):
+    if (
+        after
+        and len(before) >= 2
+        and cand.unit.canonical not in rules.attributive_units
+        and _post_nominal(text[max(left, previous_end) : cand.start], before, after)
+    ):
         return before  # 收集意见建议32条涉及民生领域: the count follows its noun, a new predicate follows
     if after and cand.unit.kind not in ("money", "ratio"):
         return after

@@ -39,7 +39,7 @@ _NESTED_MARKS = str.maketrans({"‹": "〈", "›": "〉", "<": "〈", ">": "〉
 _OPEN_PARENS = "（("
 _CLOSE_PARENS = "）)"
 _WHITESPACE = regex.compile(r"\s+")
-_YEAR_BRACKET = regex.compile(r"[\[【(〔（［]\s*(\d{4})\s*[\]】)〕）］]?")
+_YEAR_BRACKET = regex.compile(r"[\[【(〔（［]\s*(\d{4}|[零〇一二三四五六七八九]{4})\s*[\]】)〕）］]?")
 _HAN = regex.compile(r"\p{Han}")
 _BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
 # A stray line break (a hard-wrapped text the reader did not unwrap) may stand between 》 and （.
@@ -152,6 +152,8 @@ def normalise_doc_number(raw: str) -> str:
     '鄂政管办发〔2019〕4号'
     >>> normalise_doc_number("国务院第711号令")
     '国务院第711号令'
+    >>> normalise_doc_number("沅政办[二〇二三]5号")
+    '沅政办〔二〇二三〕5号'
     """
     value = unicodedata.normalize("NFKC", raw)
     value = _WHITESPACE.sub("", value)
