@@ -74,7 +74,8 @@ def test_bad_input_is_one_clear_line(tmp_path: Path, make, message: str) -> None
 def test_a_text_that_is_not_a_report_gives_json_with_a_warning(tmp_path: Path) -> None:
     news = _write(tmp_path / "news.txt", "县政务公开办举办业务培训班，共有80人参加。培训内容丰富。\n".encode())
     result = runner.invoke(app, ["extract", str(news), "--format", "json"])
-    assert result.exit_code == 0
+    assert result.exit_code == 2  # the contract: non-zero for a file that is not a report
+    assert result.stderr == f"gknlp: {news}: not an annual disclosure report: no standard sections found\n"
     warnings = json.loads(result.stdout)["warnings"]
     assert any("not an annual disclosure report" in w for w in warnings)
 
@@ -100,6 +101,25 @@ def test_show_writes_a_highlighted_page(tmp_path: Path) -> None:
     page = out.read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>") or page.lstrip().lower().startswith("<!doctype html")
     assert "清河市" in page
+
+
+def test_check_unreadable_file_is_one_line_on_stderr(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(tmp_path / "missing.txt")])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("gknlp: ") and result.stderr.count("\n") == 1
+
+
+def test_eval_of_a_missing_gold_directory(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eval", str(tmp_path / "none" / "sub")])
+    assert result.exit_code == 1
+    assert result.stderr == f"gknlp: no such gold directory: {tmp_path / 'none' / 'sub'}\n"
+
+
+def test_search_on_a_file_that_is_not_an_index(tmp_path: Path) -> None:
+    db = tmp_path / "junk.sqlite"
+    db.write_bytes(bytes(range(256)) * 8)
+    result = runner.invoke(app, ["search", "培训", "--db", str(db)])
+    assert result.exit_code == 1 and "is not a gknlp index" in result.stderr
 
 
 def test_check_reports_findings_and_exit_status(tmp_path: Path) -> None:

@@ -141,6 +141,9 @@ def extract(
             sys.stdout.write("\n")
     else:
         typer.echo(format_summary(result))
+    if not result.sections:
+        # the output above still says what was read; the status says it is no report
+        _fail(f"{report}: not an annual disclosure report: no standard sections found", code=2)
 
 
 @app.command()
@@ -175,7 +178,10 @@ def eval_command(
     """Score extraction against hand annotations (as shared/tools/score.py does)."""
     from gknlp.evaluate import evaluate
 
-    search = list(reports or []) or [gold_dir, gold_dir.parent, *sorted(p for p in gold_dir.parent.iterdir() if p.is_dir())]
+    if not gold_dir.is_dir():
+        _fail(f"no such gold directory: {gold_dir}")
+    # by default the reports sit beside their gold (or one folder up)
+    search = list(reports or []) or [gold_dir, gold_dir.parent]
     try:
         scores = evaluate(gold_dir, search)
     except GknlpError as exc:
@@ -214,11 +220,16 @@ def check(
     from gknlp.checks import check_files, findings_json, format_findings
 
     results = check_files(reports)
+    unreadable = [(path, f) for path, found in results for f in found if f.check == "read"]
+    for path, finding in unreadable:  # a file that cannot be read: one line on stderr, as every command does
+        typer.echo(f"gknlp: {path}: {finding.message}", err=True)
+    results = [(path, [f for f in found if f.check != "read"]) for path, found in results
+               if not any(f.check == "read" for f in found)]
     if as_json:
         typer.echo(dumps([{"path": path, "findings": findings_json(found)} for path, found in results]))
-    else:
+    elif results:
         typer.echo(format_findings(results).rstrip("\n"))
-    if any(f.severity == "error" for _, found in results for f in found):
+    if unreadable or any(f.severity == "error" for _, found in results for f in found):
         raise typer.Exit(1)
 
 
@@ -409,7 +420,11 @@ def index(
         summary = index_results(db, inputs, optimize=optimize)
     except GknlpError as exc:
         _fail(str(exc))
+    for warning in summary.warnings:
+        typer.echo(f"gknlp: warning: {warning}", err=True)
     typer.echo(summary.format())
+    if summary.warnings and not summary.reports:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -20,8 +20,9 @@ import json
 import logging
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -179,6 +180,8 @@ class JsonlWriter:
                 if not line.endswith(b"\n"):
                     break
                 good_bytes += len(line)
+                if not isinstance(row, dict):
+                    continue
                 sha = row.get("sha256") or (row.get("source") or {}).get("sha256")
                 if sha:
                     done.add(sha)
@@ -246,6 +249,8 @@ class BatchSummary:
 def open_writer(out: Path, *, resume: bool) -> ResultWriter:
     """A JSONL writer for ``*.jsonl``, a Parquet folder writer for ``*.parquet``."""
     if out.suffix == ".jsonl":
+        if out.is_dir():
+            raise InputError(f"{out} is a directory: name a .jsonl file")
         return JsonlWriter(out, resume=resume)
     if out.suffix == ".parquet":
         from gknlp.parquet import ParquetWriter
@@ -388,16 +393,16 @@ def _run_parallel(
             if on_result is not None:
                 on_result({"path": outcome.path})
 
+    # Results are written in input order (the oldest chunk first), so that two
+    # runs over the same files give the same output file.
     with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up) as pool:
-        pending: set[Future[list[Outcome]]] = set()
+        pending: deque[Future[list[Outcome]]] = deque()
         for chunk in _chunks(paths, CHUNK_SIZE):
-            pending.add(pool.submit(extract_outcomes, chunk, include_text, as_lines))
+            pending.append(pool.submit(extract_outcomes, chunk, include_text, as_lines))
             if len(pending) >= window:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    record(future.result())
-        for future in _drain(pending):
-            record(future.result())
+                record(pending.popleft().result())
+        while pending:
+            record(pending.popleft().result())
 
 
 CHUNK_SIZE = 8
@@ -412,12 +417,6 @@ def _chunks(paths: Iterator[str], size: int) -> Iterator[list[str]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def _drain(pending: set[Future[list[Outcome]]]) -> Iterator[Future[list[Outcome]]]:
-    while pending:
-        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-        yield from finished
 
 
 def default_jobs() -> int:

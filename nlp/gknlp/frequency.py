@@ -141,9 +141,12 @@ def theme_table(rows: Iterable[Row], kind: PointKind, by: GroupBy, share: bool =
         if row.get("schema") == ERROR_SCHEMA:
             n_errors += 1
             continue
+        if not isinstance(row.get("meta") or {}, dict):
+            continue  # not a contract object: nothing to count
         group = _group_of(row, by)
         sizes[group] += 1
-        raised = {theme for point in row.get(kind) or [] for theme in point.get("themes") or []}
+        points = [p for p in row.get(kind) or [] if isinstance(p, dict)]
+        raised = {theme for point in points for theme in point.get("themes") or []}
         for theme in raised:
             counts[(theme, group)] += 1
             if theme not in names and theme not in extra:
@@ -187,15 +190,19 @@ def load_results(path: Path | str) -> Iterator[Row]:
     except OSError as exc:
         raise InputError(f"{path}: cannot read results: {exc.strerror or exc}") from None
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: not a JSON object: {exc.msg}") from None
-            if isinstance(row, dict):
-                yield row
+        number = 0
+        try:
+            for number, line in enumerate(handle, start=1):  # noqa: B007 (number names the bad line)
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{path}:{number}: not a JSON object: {exc.msg}") from None
+                if isinstance(row, dict) and row.get("schema") in (None, ERROR_SCHEMA, "gknlp.report/1"):
+                    yield row
+        except UnicodeDecodeError:
+            raise InputError(f"{path}:{number + 1}: not UTF-8 text: not a gknlp results file") from None
 
 
 def _load_parquet(folder: Path) -> Iterator[Row]:

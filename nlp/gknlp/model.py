@@ -227,11 +227,8 @@ def _plain_value(value: Any) -> Any:
 
 
 def _tables_json(tables: TablesResult | None) -> dict[str, Any]:
-    if tables is None:
-        return {}
-    from gknlp.tables import to_json
-
-    return to_json(tables)
+    # the tables know their JSON form: model.py stays below tables.py in the layers
+    return {} if tables is None else tables.to_json()
 
 
 def _plain(item: Any) -> dict[str, Any]:

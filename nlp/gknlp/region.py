@@ -33,13 +33,12 @@ from typing import Literal, cast
 import regex
 
 from gknlp.errors import RuleFileError
+from gknlp.model import BodyType, Level
 from gknlp.resources import rules_dir
 from gknlp.rules import load_rule_file
 
 log = logging.getLogger(__name__)
 
-Level = Literal["国家级", "省级", "市级", "县级", "乡级"]
-BodyType = Literal["government", "office", "department"]
 Kind = Literal["province", "city", "county"]
 
 _KIND_LEVEL: dict[str, Level] = {"province": "省级", "city": "市级", "county": "县级"}

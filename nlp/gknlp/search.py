@@ -196,7 +196,7 @@ class ParsedQuery:
         return expression + "".join(f" NOT {p}" for p in exclude)
 
 
-_QUERY_TERM = regex.compile(r'(-?)(?:"([^"]*)"?|“([^”]*)”?|(\S+))')
+_QUERY_TERM = regex.compile(r'(-?)(?:"([^"]*)"?|“([^”]*)”?|([^\s"“”]+))')
 
 
 def parse_query(query: str) -> ParsedQuery:
@@ -206,6 +206,8 @@ def parse_query(query: str) -> ParsedQuery:
 
     >>> parse_query('培训 "政策 解读" -复议')
     ParsedQuery(include=('培训', '政策 解读'), exclude=('复议',))
+    >>> parse_query('公开"')  # a stray quote is not part of the word
+    ParsedQuery(include=('公开',), exclude=())
     """
     include: list[str] = []
     exclude: list[str] = []
@@ -255,8 +257,12 @@ class IndexSummary:
 def connect(db: Path | str) -> sqlite3.Connection:
     """Open (and create when needed) an index database."""
     conn = sqlite3.connect(str(db))
-    conn.execute("PRAGMA synchronous = NORMAL")
-    conn.executescript(SCHEMA)
+    try:
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.executescript(SCHEMA)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise InputError(f"{db} is not a gknlp index ({exc})") from None
     conn.execute("INSERT OR REPLACE INTO gknlp_meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
     return conn
 
@@ -537,6 +543,8 @@ def search(
             hits += _search_table(conn, "points", match, terms, _KIND_TO_POINT.get(kind or ""), *filters)
         if kind in (None, "commitments"):
             hits += _search_table(conn, "commitments", match, terms, None, *filters)
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"{db} is not a gknlp index ({exc})") from None
     finally:
         conn.close()
     hits.sort(key=lambda h: h.rank)

@@ -92,6 +92,10 @@ class TablesResult:
     tables: tuple[StatTable, ...]
     warnings: tuple[str, ...] = ()
 
+    def to_json(self) -> dict[str, Any]:
+        """The extract JSON ``tables`` object (see :func:`to_json`)."""
+        return to_json(self)
+
     def get(self, table_id: TableId) -> StatTable | None:
         """The table with this id, or None."""
         return next((t for t in self.tables if t.id == table_id), None)
