@@ -46,6 +46,7 @@ eval: install
 	$(VENV)/bin/gknlp eval corpora/gold-heldout --reports corpora/heldout
 	$(VENV)/bin/gknlp eval corpora/gold-heldout2 --reports corpora/heldout2
 	$(VENV)/bin/gknlp eval corpora/gold-heldout3 --reports corpora/heldout3
+	$(VENV)/bin/gknlp eval corpora/gold-heldout4 --reports corpora/heldout4
 	@if [ -d ../shared/spec/gold-seeds ]; then $(VENV)/bin/gknlp eval ../shared/spec/gold-seeds --reports ../shared/seeds; fi
 
 # Speed and memory figures for the README (about two minutes on 2 cores).

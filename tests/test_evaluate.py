@@ -23,6 +23,7 @@ GOLD_SETS = {
     "heldout": (REPO / "corpora" / "gold-heldout", REPO / "corpora" / "heldout"),
     "heldout2": (REPO / "corpora" / "gold-heldout2", REPO / "corpora" / "heldout2"),
     "heldout3": (REPO / "corpora" / "gold-heldout3", REPO / "corpora" / "heldout3"),
+    "heldout4": (REPO / "corpora" / "gold-heldout4", REPO / "corpora" / "heldout4"),
 }
 
 
