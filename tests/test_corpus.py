@@ -109,3 +109,26 @@ def test_dask_engine_on_a_local_cluster(inputs: Path, tmp_path: Path) -> None:
     expected = {json.loads(line)["source"]["sha256"] for line in (tmp_path / "local.jsonl").read_text("utf-8").splitlines()
                 if '"gknlp.error/1"' not in line}
     assert {i for (i,) in ids} == expected
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_batch_checks_consecutive_years_of_one_body(tmp_path: Path, suffix: str) -> None:
+    # errors_2021/errors_2022 are two years of one body whose 现行有效件数 and 结转 do not carry over
+    if suffix == ".parquet":
+        pytest.importorskip("pyarrow")
+    tables = Path(__file__).parent / "data" / "tables"
+    inputs = [tables / "errors_2021_lines.txt", tables / "errors_2022_pipes.txt", tables / "clean_2020_lines.txt"]
+    out = tmp_path / f"results{suffix}"
+    summary = run_batch(inputs, out)
+    assert summary.pair_findings == 2
+    from gknlp.corpus import pairs_path
+
+    if suffix == ".jsonl":
+        rows = _rows(pairs_path(out))
+        assert [Path(r["path"]).name for r in rows] == ["errors_2022_pipes.txt"]
+        assert sorted(f["check"] for f in rows[0]["findings"]) == ["pair.carried_over", "pair.in_force"]
+    else:
+        import pyarrow.parquet as pq
+
+        found = pq.read_table(pairs_path(out)).to_pylist()
+        assert sorted(f["check_id"] for f in found) == ["pair.carried_over", "pair.in_force"]

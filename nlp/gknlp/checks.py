@@ -367,6 +367,22 @@ def check_report(
     return findings
 
 
+# The cells check_pair reads; a batch keeps only these per report to pair years.
+PAIR_CELLS = frozenset({("proactive", "in_force"), ("proactive", "issued"), ("proactive", "repealed"),
+                        ("requests", "carried_forward"), ("requests", "carried_over")})
+
+
+def pair_json(tables_json: dict[str, Any]) -> dict[str, Any]:
+    """The part of a report's ``tables`` JSON that :func:`check_pair` needs (small enough to keep per report)."""
+    out: dict[str, Any] = {}
+    for table_id, table in tables_json.items():
+        cells = [c for c in table.get("cells", []) if (table_id, c["column"]) in PAIR_CELLS
+                 or (table_id, c["row"]) in PAIR_CELLS]
+        if cells:
+            out[table_id] = {"template": table.get("template"), "cells": cells}
+    return out
+
+
 def check_pair(earlier: TablesResult, later: TablesResult) -> list[Finding]:
     """Findings across two consecutive years of one body (``earlier`` is the year before).
 

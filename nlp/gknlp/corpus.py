@@ -217,6 +217,7 @@ class BatchSummary:
     failed: int = 0
     with_warnings: int = 0
     skipped: int = 0
+    pair_findings: int = 0  # findings across consecutive years of one body
     seconds: float = 0.0
     errors: list[tuple[str, str]] = field(default_factory=list)
 
@@ -241,7 +242,7 @@ class BatchSummary:
     def format(self) -> str:
         return (
             f"{self.done} reports done, {self.failed} failed, {self.with_warnings} with warnings, "
-            f"{self.skipped} skipped (already in the output); "
+            f"{self.skipped} skipped (already in the output), {self.pair_findings} cross-year findings; "
             f"{self.reports_per_second:.1f} reports/s in {self.seconds:.1f} s"
         )
 
@@ -299,7 +300,8 @@ def run_batch(
             _run_parallel(todo(), jobs, writer, summary, include_text, on_result)
     finally:
         writer.close()
-        summary.seconds = time.perf_counter() - started
+    summary.pair_findings = write_pair_findings(out)
+    summary.seconds = time.perf_counter() - started
     return summary
 
 
@@ -353,6 +355,7 @@ def run_batch_dask(
             summary.errors.extend(part.errors)
             if on_result is not None:
                 on_result(part.done + part.failed)
+    summary.pair_findings = write_pair_findings(out)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -406,6 +409,77 @@ def _run_parallel(
 
 
 CHUNK_SIZE = 8
+
+
+# --------------------------------------------------------------------------- pairs of years
+
+PAIRS_SCHEMA = "gknlp.pair-findings/1"
+
+
+@dataclass(frozen=True, slots=True)
+class _YearOfBody:
+    report_id: str
+    path: str
+    tables: dict[str, Any]  # only the cells check_pair reads
+
+
+def pairs_path(out: Path) -> Path:
+    """Where the cross-year findings of a batch output go."""
+    return out.with_name(out.stem + ".pairs.jsonl") if out.suffix == ".jsonl" else out / "pairs" / "findings.parquet"
+
+
+def write_pair_findings(out: Path) -> int:
+    """Check each body's consecutive years against each other, over everything in ``out``.
+
+    现行有效件数 this year must be last year's + 本年制发 − 本年废止, and 上年结转
+    last year's 结转下年度. The findings go beside the output (``pairs_path``),
+    rewritten on every run so that a resumed run sees every year it holds.
+    Returns the number of findings.
+    """
+    from gknlp.checks import check_pair, findings_json, pair_json
+    from gknlp.tables import from_json
+
+    years: dict[str, dict[int, _YearOfBody]] = {}
+    for issuer, year, entry in _years_of_bodies(out, pair_json):
+        years.setdefault(issuer, {})[year] = entry
+    rows: list[Row] = []
+    for issuer, by_year in sorted(years.items()):
+        for year in sorted(by_year):
+            earlier, later = by_year.get(year - 1), by_year[year]
+            if earlier is None:
+                continue
+            found = check_pair(from_json(earlier.tables), from_json(later.tables))
+            if found:
+                rows.append({"schema": PAIRS_SCHEMA, "report_id": later.report_id, "path": later.path,
+                             "earlier_report_id": earlier.report_id, "earlier_path": earlier.path,
+                             "issuer": issuer, "year": year, "findings": findings_json(found)})
+    target = pairs_path(out)
+    if out.suffix == ".jsonl":
+        target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    else:
+        from gknlp.parquet import write_pair_findings as write_parquet
+
+        write_parquet(target, rows)
+    return sum(len(r["findings"]) for r in rows)
+
+
+def _years_of_bodies(
+    out: Path, pair_json: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Iterator[tuple[str, int, _YearOfBody]]:
+    if out.suffix == ".jsonl":
+        with out.open(encoding="utf-8") as handle:
+            for line in handle:
+                row = json.loads(line)
+                meta = row.get("meta") or {}
+                if is_error(row) or not meta.get("issuer") or not meta.get("year"):
+                    continue
+                entry = _YearOfBody(row["source"]["sha256"], row["source"]["path"], pair_json(row.get("tables") or {}))
+                yield meta["issuer"], int(meta["year"]), entry
+    else:
+        from gknlp.parquet import read_pair_tables
+
+        yield from ((issuer, year, _YearOfBody(rid, path, tables))
+                    for issuer, year, rid, path, tables in read_pair_tables(out, pair_json))
 
 
 def _chunks(paths: Iterator[str], size: int) -> Iterator[list[str]]:

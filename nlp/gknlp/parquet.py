@@ -13,6 +13,7 @@ import json
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +192,38 @@ class ParquetWriter:
 
     def close(self) -> None:
         self._flush()
+
+
+def read_pair_tables(
+    out: Path, pair_json: Any
+) -> Iterator[tuple[str, int, str, str, dict[str, Any]]]:
+    """(issuer, year, report_id, path, the cells a cross-year check needs) for every report in ``out``."""
+    pa = _pyarrow()
+    pq = pa.parquet
+    cells: dict[str, dict[str, Any]] = defaultdict(dict)
+    for part in sorted((out / "tables").glob("part-*.parquet")):
+        for c in pq.read_table(part).to_pylist():
+            table = cells[c["report_id"]].setdefault(c["table"], {"template": c["template"], "cells": []})
+            table["cells"].append({k: c[k] for k in ("row", "column", "value", "unit", "text", "start", "end")})
+    for part in sorted((out / "reports").glob("part-*.parquet")):
+        for r in pq.read_table(part, columns=["report_id", "path", "issuer", "year"]).to_pylist():
+            if r["issuer"] and r["year"]:
+                yield r["issuer"], int(r["year"]), r["report_id"], r["path"], pair_json(cells.get(r["report_id"], {}))
+
+
+def write_pair_findings(target: Path, rows: list[Row]) -> None:
+    """The cross-year findings as one Parquet file (rewritten on every run)."""
+    pa = _pyarrow()
+    flat = [
+        {"report_id": r["report_id"], "path": r["path"], "earlier_report_id": r["earlier_report_id"],
+         "earlier_path": r["earlier_path"], "issuer": r["issuer"], "year": r["year"],
+         "check_id": f["check"], "severity": f["severity"], "message": f["message"],
+         "numbers": [float(n) for n in f["numbers"]]}
+        for r in rows for f in r["findings"]
+    ]
+    string = pa.string()
+    schema = pa.schema([("report_id", string), ("path", string), ("earlier_report_id", string),
+                        ("earlier_path", string), ("issuer", string), ("year", pa.int64()), ("check_id", string),
+                        ("severity", string), ("message", string), ("numbers", pa.list_(pa.float64()))])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pa.parquet.write_table(pa.Table.from_pylist(flat, schema=schema), target, compression="zstd")

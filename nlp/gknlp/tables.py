@@ -770,6 +770,20 @@ def to_json(tables: TablesResult) -> dict[str, Any]:
     return out
 
 
+def from_json(data: dict[str, Any]) -> TablesResult:
+    """The tables back from their JSON form (what :func:`to_json` wrote, e.g. in batch results)."""
+    tables = []
+    for table_id, table in data.items():
+        cells = tuple(
+            Cell(row=c["row"], column=c["column"], value=None if c["value"] is None else float(c["value"]),
+                 unit=c.get("unit"), text=c.get("text", ""), start=int(c["start"]), end=int(c["end"]))
+            for c in table.get("cells", [])
+        )
+        tables.append(StatTable(id=cast(TableId, table_id), template=cast(Template, table.get("template", "unknown")),
+                                cells=cells))
+    return TablesResult(tables=tuple(tables))
+
+
 def to_rows(tables: TablesResult) -> list[dict[str, Any]]:
     """One flat record per cell (table, template, row, column, value, unit, text,
     start, end): the tidy form for a ``tables`` Parquet table."""
