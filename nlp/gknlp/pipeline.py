@@ -79,8 +79,9 @@ def extract_document(document: Document, *, path: str = "-", themes: bool = True
     if themes and (problems or measures):
         from gknlp import themes as theme_stage  # the model loads only when there are points
 
-        problems = theme_stage.tag_points(problems)
-        measures = theme_stage.tag_points(measures)
+        # one call for both kinds: the model's per-call cost is paid once
+        tagged = theme_stage.tag_points((*problems, *measures))
+        problems, measures = tagged[: len(problems)], tagged[len(problems) :]
 
     return Report(
         text=text,

@@ -36,10 +36,8 @@ import hashlib
 import io
 import json
 import logging
-import math
 import re
 import zipfile
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -321,44 +319,64 @@ class ThemeWeights:
         }
 
     @functools.cached_property
-    def _lookup(self) -> tuple[list[float], list[float], np.ndarray]:
-        # idf as Python floats (the per-term arithmetic is faster without numpy)
-        # and the coefficients feature-major, so one row gather scores a text
-        return self.char_idf.tolist(), self.word_idf.tolist(), np.ascontiguousarray(self.coef.T)
+    def _lookup(self) -> tuple[np.ndarray, np.ndarray]:
+        # idf of every column (char block, then word block) and the coefficients
+        # feature-major, so that one row gather scores a text
+        return np.concatenate([self.char_idf, self.word_idf]), np.ascontiguousarray(self.coef.T)
 
-    @staticmethod
-    def _tfidf(
-        terms: list[str], vocab: dict[str, int], idf: list[float], offset: int, columns: list[int], values: list[float]
-    ) -> None:
-        # counts of in-vocabulary terms, sublinear tf times idf, l2-normalised:
-        # TfidfVectorizer.transform, in column order as its CSR rows are
-        found = sorted([(j, n) for term, n in Counter(terms).items() if (j := vocab.get(term)) is not None])
-        block = [(math.log(n) + 1.0) * idf[j] for j, n in found]
-        norm = math.sqrt(sum([v * v for v in block]))
-        columns.extend([j + offset for j, _ in found])
-        values.extend([v / norm for v in block] if norm > 0.0 else block)
+    def _columns(self, text: str) -> tuple[list[int], list[int], list[int]]:
+        """The in-vocabulary columns of ``text`` (char terms, word terms, one per occurrence) and its cue columns."""
+        char_get, word_get = self.char_vocab.get, self.word_vocab.get
+        offset = len(self.char_vocab)
+        chars = [j for term in _char_ngrams(text) if (j := char_get(term)) is not None]
+        words = [j + offset for term in _word_tokens(text) if (j := word_get(term)) is not None]
+        offset += len(self.word_vocab)
+        cues = [offset + j for j, theme in enumerate(theme_ids()) if rule_fires(theme, text)]
+        return chars, words, cues
 
     def vector(self, text: str) -> tuple[list[int], list[float]]:
         """The sparse feature vector of ``text``: columns and values of the char, word and cue blocks."""
-        char_idf, word_idf, _ = self._lookup
-        columns: list[int] = []
-        values: list[float] = []
-        self._tfidf(_char_ngrams(text), self.char_vocab, char_idf, 0, columns, values)
-        self._tfidf(_word_tokens(text), self.word_vocab, word_idf, len(self.char_vocab), columns, values)
-        offset = len(self.char_vocab) + len(self.word_vocab)
-        for j, theme in enumerate(theme_ids()):
-            if rule_fires(theme, text):
-                columns.append(offset + j)
-                values.append(self.cue_weight)
-        return columns, values
+        matrix = self._matrix([text])
+        return matrix[1].tolist(), matrix[2].tolist()
+
+    def _matrix(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The feature matrix of ``texts`` as (row, column, value) arrays, sorted by row then column.
+
+        TfidfVectorizer.transform for each block (counts of in-vocabulary terms,
+        sublinear tf times idf, l2-normalised per row), then the cue block,
+        computed for all texts at once: per term, Python does a dict lookup
+        only and numpy does the arithmetic.
+        """
+        idf = self._lookup[0]
+        blocks: list[int] = []  # text i's char block is 2i, its word block 2i + 1
+        terms: list[int] = []
+        cue_rows: list[int] = []
+        cue_columns: list[int] = []
+        for i, text in enumerate(texts):
+            chars, words, cues = self._columns(text)
+            blocks += [2 * i] * len(chars) + [2 * i + 1] * len(words)
+            terms += chars + words
+            cue_rows += [i] * len(cues)
+            cue_columns += cues
+        width = len(idf)
+        keys, counts = np.unique(np.array(blocks, dtype=np.int64) * width + np.array(terms, dtype=np.int64),
+                                 return_counts=True)
+        block, column = np.divmod(keys, width)
+        values = (np.log(counts) + 1.0) * idf[column]
+        norms = np.sqrt(np.bincount(block, weights=values * values, minlength=2 * len(texts)))
+        values /= norms[block]  # a block with a term has a positive norm: idf > 0
+        rows = np.concatenate([block // 2, np.array(cue_rows, dtype=np.int64)])
+        columns = np.concatenate([column, np.array(cue_columns, dtype=np.int64)])
+        values = np.concatenate([values, np.full(len(cue_columns), self.cue_weight)])
+        order = np.lexsort((columns, rows))
+        return rows[order], columns[order], values[order]
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """The probability of every theme: a (len(texts), n_labels) array."""
-        coef_t = self._lookup[2]
-        out = np.empty((len(texts), len(self.intercept)))
-        for i, text in enumerate(texts):
-            columns, values = self.vector(text)
-            out[i] = np.array(values, dtype=np.float64) @ coef_t[np.array(columns, dtype=np.intp)] + self.intercept
+        coef_t = self._lookup[1]
+        rows, columns, values = self._matrix(texts)
+        out = np.tile(self.intercept, (len(texts), 1))
+        np.add.at(out, rows, values[:, None] * coef_t[columns])
         with np.errstate(over="ignore"):  # exp overflow gives probability 0, as expit does
             return 1.0 / (1.0 + np.exp(-out))
 
@@ -612,6 +630,7 @@ def save_model(model: ThemeModel, path: Path | None = None) -> Path:
     }
     metadata_path(path).write_text(json.dumps(metadata, ensure_ascii=False, indent=2, sort_keys=True) + "\n", "utf-8")
     _load_cached.cache_clear()
+    _load_default.cache_clear()
     return path
 
 
@@ -672,7 +691,15 @@ def load_model(path: Path | None = None) -> ThemeModel:
             of another format version, for another label set or cue words, or
             was made with other TF-IDF settings.
     """
-    return _load_cached(Path(path if path is not None else default_model_path()).resolve())
+    if path is None:
+        return _load_default()
+    return _load_cached(Path(path).resolve())
+
+
+@functools.cache
+def _load_default() -> ThemeModel:
+    # once per process: resolving the default path costs more than classifying a point
+    return _load_cached(default_model_path().resolve())
 
 
 def tag_points(points: Sequence[Point], model: ThemeModel | None = None) -> tuple[Point, ...]:
