@@ -21,7 +21,7 @@ import regex
 
 from gknlp.model import Approx
 from gknlp.rules import load_rule_file
-from gknlp.text import finditer_guarded
+from gknlp.text import REGEX_TIMEOUT_S, finditer_guarded
 
 # The numeral characters of Chinese numbers; 两 counts as 2, 〇/零 as 0.
 CN_DIGITS: dict[str, int] = {
@@ -171,6 +171,10 @@ class MeasureRules:
     # "after" word -> (unit kinds it may follow, or empty for any; characters after it that make it part of another word)
     approx_after_limits: dict[str, tuple[frozenset[str], str]]
     decoys: tuple[tuple[str, regex.Pattern[str]], ...]
+    # all decoys without backreferences in one alternation: one search tells
+    # whether any of them can match a sentence (joined, group numbers would shift)
+    decoy_screen: regex.Pattern[str] | None
+    screened_decoys: frozenset[str]  # the ids of the decoys in the screen
     year_before: regex.Pattern[str]
     year_after: regex.Pattern[str]
     cn_not_after: str
@@ -193,6 +197,9 @@ class Measure:
     unit: Unit
     approx: Approx
     approx_rule: str | None
+
+
+_BACKREFERENCE = regex.compile(r"\\[1-9]|\(\?P=")
 
 
 def _alternation(words: list[str]) -> str:
@@ -237,6 +244,7 @@ def measure_rules() -> MeasureRules:
         rf"(?P<post>{_alternation(by_position['after'])})?"
     )
     decoys = tuple((e["id"], regex.compile(e["pattern"])) for e in q_file.rules("not_quantity"))
+    joinable = {rule_id: p.pattern for rule_id, p in decoys if not _BACKREFERENCE.search(p.pattern)}
     year = q_file.rules("duration_year")[0]
     return MeasureRules(
         pattern=pattern,
@@ -245,6 +253,8 @@ def measure_rules() -> MeasureRules:
         approx_not_after=approx_not_after,
         approx_after_limits=approx_after_limits,
         decoys=decoys,
+        decoy_screen=regex.compile("|".join(f"(?:{p})" for p in joinable.values())) if joinable else None,
+        screened_decoys=frozenset(joinable),
         year_before=regex.compile(year["before_pattern"]),
         year_after=regex.compile(year["after_pattern"]),
         cn_not_after=q_file.data.get("numeral", {}).get("cn_not_after", ""),
@@ -300,7 +310,18 @@ def masked_spans(text: str, start: int, end: int, warnings: list[str] | None = N
             depth -= 1
             if depth == 0:
                 spans.append((opened, i + 1))
-    for rule_id, pattern in measure_rules().decoys:
+    rules = measure_rules()
+    screened: frozenset[str] = frozenset()
+    if rules.decoy_screen is not None:
+        # most sentences hold no decoy at all; a screen that times out only means: scan each
+        try:
+            if rules.decoy_screen.search(text, start, end, timeout=REGEX_TIMEOUT_S) is None:
+                screened = rules.screened_decoys
+        except TimeoutError:
+            pass
+    for rule_id, pattern in rules.decoys:
+        if rule_id in screened:
+            continue
         spans.extend(
             (m.start(), m.end()) for m in finditer_guarded(pattern, text, start, end, warnings, rule_id)
         )
