@@ -112,14 +112,26 @@ def test_dask_engine_on_a_local_cluster(inputs: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
-def test_batch_checks_consecutive_years_of_one_body(tmp_path: Path, suffix: str) -> None:
+def test_resumed_batch_pairs_a_new_year_with_one_already_in_the_output(tmp_path: Path, suffix: str) -> None:
+    if suffix == ".parquet":
+        pytest.importorskip("pyarrow")
+    tables = Path(__file__).parent / "data" / "tables"
+    out = tmp_path / f"results{suffix}"
+    first = run_batch([tables / "errors_2021_lines.txt"], out)
+    assert first.pair_findings == 0
+    again = run_batch([tables / "errors_2021_lines.txt", tables / "errors_2022_pipes.txt"], out, resume=True)
+    assert (again.skipped, again.done, again.pair_findings) == (1, 1, 2)
+
+
+@pytest.mark.parametrize(("suffix", "jobs"), [(".jsonl", 1), (".jsonl", 2), (".parquet", 1), (".parquet", 2)])
+def test_batch_checks_consecutive_years_of_one_body(tmp_path: Path, suffix: str, jobs: int) -> None:
     # errors_2021/errors_2022 are two years of one body whose 现行有效件数 and 结转 do not carry over
     if suffix == ".parquet":
         pytest.importorskip("pyarrow")
     tables = Path(__file__).parent / "data" / "tables"
     inputs = [tables / "errors_2021_lines.txt", tables / "errors_2022_pipes.txt", tables / "clean_2020_lines.txt"]
     out = tmp_path / f"results{suffix}"
-    summary = run_batch(inputs, out)
+    summary = run_batch(inputs, out, jobs=jobs)
     assert summary.pair_findings == 2
     from gknlp.corpus import pairs_path
 

@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -139,6 +140,7 @@ class Outcome:
     warned: bool
     row: Row | None = None
     line: str | None = None
+    year_of_body: tuple[str, int, str] | None = None  # see :func:`year_of_body`
 
 
 def extract_outcomes(paths: Sequence[str], include_text: bool, as_lines: bool) -> list[Outcome]:
@@ -148,19 +150,21 @@ def extract_outcomes(paths: Sequence[str], include_text: bool, as_lines: bool) -
         row = extract_row(path, include_text)
         error = str(row["error"]) if is_error(row) else None
         warned = bool(row.get("warnings"))
+        entry = year_of_body(row)
         if as_lines:
-            out.append(Outcome(path, error, warned, line=json.dumps(row, ensure_ascii=False)))
+            out.append(Outcome(path, error, warned, line=json.dumps(row, ensure_ascii=False), year_of_body=entry))
         else:
-            out.append(Outcome(path, error, warned, row=row))
+            out.append(Outcome(path, error, warned, row=row, year_of_body=entry))
     return out
 
 
 class JsonlWriter:
     """One JSON object per line (``ensure_ascii=False``); appends when resuming."""
 
-    def __init__(self, path: Path, *, resume: bool) -> None:
+    def __init__(self, path: Path, *, resume: bool, on_earlier_row: Callable[[Row], None] | None = None) -> None:
         self.path = path
         self._done: set[str] = set()
+        self._on_earlier_row = on_earlier_row
         if resume and path.exists():
             self._done = self._read_done()
         elif path.exists():
@@ -182,6 +186,8 @@ class JsonlWriter:
                 good_bytes += len(line)
                 if not isinstance(row, dict):
                     continue
+                if self._on_earlier_row is not None:
+                    self._on_earlier_row(row)
                 sha = row.get("sha256") or (row.get("source") or {}).get("sha256")
                 if sha:
                     done.add(sha)
@@ -247,12 +253,12 @@ class BatchSummary:
         )
 
 
-def open_writer(out: Path, *, resume: bool) -> ResultWriter:
+def open_writer(out: Path, *, resume: bool, on_earlier_row: Callable[[Row], None] | None = None) -> ResultWriter:
     """A JSONL writer for ``*.jsonl``, a Parquet folder writer for ``*.parquet``."""
     if out.suffix == ".jsonl":
         if out.is_dir():
             raise InputError(f"{out} is a directory: name a .jsonl file")
-        return JsonlWriter(out, resume=resume)
+        return JsonlWriter(out, resume=resume, on_earlier_row=on_earlier_row)
     if out.suffix == ".parquet":
         from gknlp.parquet import ParquetWriter
 
@@ -270,13 +276,19 @@ def run_batch(
     on_result: Callable[[Row], None] | None = None,
 ) -> BatchSummary:
     """Extract every report in ``inputs`` into ``out``; ``on_result`` sees each row (progress bars)."""
-    writer = open_writer(out, resume=resume)
+    # JSONL: the cross-year check reads what the run saw (rows read when
+    # resuming, rows written), never the output a second time; Parquet reads
+    # back only the small columns it needs
+    years = BodyYears() if out.suffix == ".jsonl" else None
+    writer = open_writer(out, resume=resume, on_earlier_row=years.add_row if years is not None else None)
     done = writer.done_hashes()
     summary = BatchSummary()
     started = time.perf_counter()
 
     def record(row: Row) -> None:
         writer.write(row)
+        if years is not None:
+            years.add_row(row)
         summary.count(row)
         if on_result is not None:
             on_result(row)
@@ -297,10 +309,14 @@ def run_batch(
             for path in todo():
                 record(extract_row(path, include_text))
         else:
-            _run_parallel(todo(), jobs, writer, summary, include_text, on_result)
+            _run_parallel(todo(), jobs, writer, summary, include_text, on_result, years)
     finally:
         writer.close()
-    summary.pair_findings = write_pair_findings(out)
+    try:
+        summary.pair_findings = write_pair_findings(out, years)
+    finally:
+        if years is not None:
+            years.close()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -378,7 +394,7 @@ def write_chunk(paths: Sequence[str], out: str) -> BatchSummary:
 
 def _run_parallel(
     paths: Iterator[str], jobs: int, writer: ResultWriter, summary: BatchSummary, include_text: bool,
-    on_result: Callable[[Row], None] | None,
+    on_result: Callable[[Row], None] | None, years: BodyYears | None,
 ) -> None:
     # Chunks of a few reports cut the per-task overhead; a bounded number of
     # chunks in flight keeps memory flat on 100,000 files. For JSONL the workers
@@ -392,6 +408,8 @@ def _run_parallel(
                 writer.write_line(outcome.line)
             elif outcome.row is not None:
                 writer.write(outcome.row)
+            if years is not None and outcome.year_of_body is not None:
+                years.add(*outcome.year_of_body)
             summary.count_outcome(outcome.path, outcome.error, outcome.warned)
             if on_result is not None:
                 on_result({"path": outcome.path})
@@ -416,11 +434,59 @@ CHUNK_SIZE = 8
 PAIRS_SCHEMA = "gknlp.pair-findings/1"
 
 
-@dataclass(frozen=True, slots=True)
-class _YearOfBody:
-    report_id: str
-    path: str
-    tables: dict[str, Any]  # only the cells check_pair reads
+def year_of_body(row: Row) -> tuple[str, int, str] | None:
+    """(issuer, year, the JSON of [report id, path, the cells check_pair reads]) of a result row.
+
+    None for an error row or a report with no issuer or year. Computed in the
+    worker, so the parent only stores a short line.
+    """
+    from gknlp.checks import pair_json
+
+    meta = row.get("meta") or {}
+    if is_error(row) or not meta.get("issuer") or not meta.get("year"):
+        return None
+    entry = [row["source"]["sha256"], row["source"]["path"], pair_json(row.get("tables") or {})]
+    return str(meta["issuer"]), int(meta["year"]), json.dumps(entry, ensure_ascii=False)
+
+
+class BodyYears:
+    """Which report holds each year of each body, for the cross-year check.
+
+    The cells themselves wait in an anonymous temporary file; memory holds an
+    offset per (body, year), so a run of 100,000 reports stays small. A later
+    report of the same body and year replaces an earlier one.
+    """
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the object; close() ends it
+        self._where: dict[str, dict[int, tuple[int, int]]] = {}
+
+    def add(self, issuer: str, year: int, entry_json: str) -> None:
+        data = entry_json.encode("utf-8")
+        self._file.seek(0, os.SEEK_END)
+        self._where.setdefault(issuer, {})[year] = (self._file.tell(), len(data))
+        self._file.write(data)
+
+    def add_row(self, row: Row) -> None:
+        entry = year_of_body(row)
+        if entry is not None:
+            self.add(*entry)
+
+    def _read(self, where: tuple[int, int]) -> list[Any]:
+        offset, size = where
+        self._file.seek(offset)
+        entry: list[Any] = json.loads(self._file.read(size).decode("utf-8"))
+        return entry
+
+    def consecutive(self) -> Iterator[tuple[str, int, list[Any], list[Any]]]:
+        """(issuer, later year, earlier entry, later entry) for each body's consecutive years, in order."""
+        for issuer, by_year in sorted(self._where.items()):
+            for year in sorted(by_year):
+                if year - 1 in by_year:
+                    yield issuer, year, self._read(by_year[year - 1]), self._read(by_year[year])
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def pairs_path(out: Path) -> Path:
@@ -428,31 +494,32 @@ def pairs_path(out: Path) -> Path:
     return out.with_name(out.stem + ".pairs.jsonl") if out.suffix == ".jsonl" else out / "pairs" / "findings.parquet"
 
 
-def write_pair_findings(out: Path) -> int:
+def write_pair_findings(out: Path, years: BodyYears | None = None) -> int:
     """Check each body's consecutive years against each other, over everything in ``out``.
 
     现行有效件数 this year must be last year's + 本年制发 − 本年废止, and 上年结转
     last year's 结转下年度. The findings go beside the output (``pairs_path``),
     rewritten on every run so that a resumed run sees every year it holds.
+    ``years`` is what the run collected; without it ``out`` is read back.
     Returns the number of findings.
     """
-    from gknlp.checks import check_pair, findings_json, pair_json
+    from gknlp.checks import check_pair, findings_json
     from gknlp.tables import from_json
 
-    years: dict[str, dict[int, _YearOfBody]] = {}
-    for issuer, year, entry in _years_of_bodies(out, pair_json):
-        years.setdefault(issuer, {})[year] = entry
+    own = years is None
+    if years is None:
+        years = _read_body_years(out)
     rows: list[Row] = []
-    for issuer, by_year in sorted(years.items()):
-        for year in sorted(by_year):
-            earlier, later = by_year.get(year - 1), by_year[year]
-            if earlier is None:
-                continue
-            found = check_pair(from_json(earlier.tables), from_json(later.tables))
+    try:
+        for issuer, year, (earlier_id, earlier_path, earlier), (later_id, later_path, later) in years.consecutive():
+            found = check_pair(from_json(earlier), from_json(later))
             if found:
-                rows.append({"schema": PAIRS_SCHEMA, "report_id": later.report_id, "path": later.path,
-                             "earlier_report_id": earlier.report_id, "earlier_path": earlier.path,
+                rows.append({"schema": PAIRS_SCHEMA, "report_id": later_id, "path": later_path,
+                             "earlier_report_id": earlier_id, "earlier_path": earlier_path,
                              "issuer": issuer, "year": year, "findings": findings_json(found)})
+    finally:
+        if own:
+            years.close()
     target = pairs_path(out)
     if out.suffix == ".jsonl":
         target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
@@ -463,23 +530,20 @@ def write_pair_findings(out: Path) -> int:
     return sum(len(r["findings"]) for r in rows)
 
 
-def _years_of_bodies(
-    out: Path, pair_json: Callable[[dict[str, Any]], dict[str, Any]]
-) -> Iterator[tuple[str, int, _YearOfBody]]:
+def _read_body_years(out: Path) -> BodyYears:
+    from gknlp.checks import pair_json
+
+    years = BodyYears()
     if out.suffix == ".jsonl":
         with out.open(encoding="utf-8") as handle:
             for line in handle:
-                row = json.loads(line)
-                meta = row.get("meta") or {}
-                if is_error(row) or not meta.get("issuer") or not meta.get("year"):
-                    continue
-                entry = _YearOfBody(row["source"]["sha256"], row["source"]["path"], pair_json(row.get("tables") or {}))
-                yield meta["issuer"], int(meta["year"]), entry
+                years.add_row(json.loads(line))
     else:
         from gknlp.parquet import read_pair_tables
 
-        yield from ((issuer, year, _YearOfBody(rid, path, tables))
-                    for issuer, year, rid, path, tables in read_pair_tables(out, pair_json))
+        for issuer, year, report_id, path, tables in read_pair_tables(out, pair_json):
+            years.add(issuer, year, json.dumps([report_id, path, tables], ensure_ascii=False))
+    return years
 
 
 def _chunks(paths: Iterator[str], size: int) -> Iterator[list[str]]:
