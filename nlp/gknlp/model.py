@@ -7,7 +7,7 @@ gives the contract's JSON form (``../shared/spec/CONTRACT.md``).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 if TYPE_CHECKING:
@@ -194,8 +194,8 @@ class Report:
         """The contract's JSON object (``gknlp.report/1``), keys in a stable order."""
         return {
             "schema": SCHEMA_ID,
-            "source": asdict(self.source),
-            "meta": asdict(self.meta),
+            "source": _fields(self.source),
+            "meta": _fields(self.meta),
             "sections": [
                 {
                     "id": s.id,
@@ -203,7 +203,7 @@ class Report:
                     "start": s.start,
                     "end": s.end,
                     "body_start": s.body_start,
-                    "subsections": [asdict(sub) for sub in s.subsections],
+                    "subsections": [_fields(sub) for sub in s.subsections],
                 }
                 for s in self.sections
             ],
@@ -232,10 +232,35 @@ def _tables_json(tables: TablesResult | None) -> dict[str, Any]:
 
 
 def _plain(item: Any) -> dict[str, Any]:
-    out = asdict(item)
-    for key, value in out.items():
+    """A fact as JSON: tuples become lists, whole floats ints (24万 → 240000), dicts are copied.
+
+    What ``dataclasses.asdict`` and a pass over its result gave, without
+    asdict's recursive deep copy (it cost more than some extraction stages):
+    the result types are flat.
+    """
+    out = {}
+    for name in _field_names(type(item)):
+        value = getattr(item, name)
         if isinstance(value, tuple):
-            out[key] = [_plain_value(v) for v in value]
+            value = [_plain_value(v) for v in value]
         elif isinstance(value, float) and value.is_integer():
-            out[key] = int(value)
+            value = int(value)
+        elif isinstance(value, dict):
+            value = dict(value)  # scores keep their floats
+        out[name] = value
     return out
+
+
+def _fields(item: Any) -> dict[str, Any]:
+    """A flat dataclass of scalars as a dict (``asdict`` without the deep copy)."""
+    return {name: getattr(item, name) for name in _field_names(type(item))}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
