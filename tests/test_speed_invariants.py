@@ -40,7 +40,10 @@ texts = json.load(open(sys.argv[1], encoding="utf-8"))
 print(json.dumps([cut_with_pos(t) for t in texts], ensure_ascii=False))
 """
 # modules `gknlp extract` must never import (HTML input aside, which needs trafilatura)
-HEAVY = ("sklearn", "scipy", "skops", "spacy", "pyarrow", "trafilatura", "tqdm", "matplotlib", "pandas", "dask")
+HEAVY = (
+    "sklearn", "scipy", "skops", "spacy", "pyarrow", "trafilatura", "tqdm", "matplotlib", "pandas", "dask",
+    "pkg_resources",  # jieba imports it for nothing (segment._import_jieba)
+)
 IMPORTS_AFTER = """
 import sys
 from gknlp.cli import main
