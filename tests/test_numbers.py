@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import doctest
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 import gknlp.numbers
-from gknlp.numbers import find_measures, parse_chinese_numeral, parse_number
+from gknlp.numbers import find_measures, find_measures_by_sentence, parse_chinese_numeral, parse_number
 
 
 @dataclass(frozen=True)
@@ -98,3 +99,21 @@ def test_odd_text_never_raises(text: str) -> None:
 def test_doctests() -> None:
     result = doctest.testmod(gknlp.numbers)
     assert result.failed == 0
+
+
+def _report_paths() -> list[Path]:
+    repo = Path(__file__).resolve().parent.parent
+    ours = sorted(p for p in (repo / "corpora").glob("*/*") if p.suffix in {".txt", ".html"})
+    return ours + sorted((repo.parent / "shared" / "seeds").glob("*.txt"))  # the seeds when ../shared is there
+
+
+@pytest.mark.parametrize("path", _report_paths(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_one_scan_finds_what_a_scan_per_sentence_finds(path: Path) -> None:
+    from gknlp.pipeline import extract_file
+    from gknlp.text import sentence_spans
+
+    text = extract_file(path, themes=False).text
+    sentences = sentence_spans(text)
+    per_sentence = [find_measures(text, a, b) for a, b in sentences]
+    assert find_measures_by_sentence(text, sentences) == per_sentence
+    assert any(per_sentence)

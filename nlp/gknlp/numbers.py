@@ -12,8 +12,10 @@ engine of both rule files.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -288,6 +290,52 @@ def find_measures(
     masks = masked_spans(text, start, end, warnings)
     warnings.extend(found_warnings)
     return [c for c in found if not inside(c.num_start, masks)]
+
+
+def find_measures_by_sentence(
+    text: str, sentences: Sequence[tuple[int, int]], warnings: list[str] | None = None
+) -> list[list[Measure]]:
+    """:func:`find_measures` for each of ``sentences`` (spans in text order), with one scan for all.
+
+    The number+unit pattern runs once from the first sentence to the last
+    instead of once per sentence (each call has a fixed cost). Its elements
+    never match sentence-ending punctuation or white space, so a match lies
+    inside one sentence; one that does not, or that reaches a sentence's end
+    (where a scan of that sentence alone would have stopped), sends its
+    sentences back to a scan of their own.
+
+    >>> t = "主动公开12条。培训3次"
+    >>> [[m.value for m in ms] for ms in find_measures_by_sentence(t, [(0, 8), (8, 12)])]
+    [[12.0], [3.0]]
+    """
+    warnings = [] if warnings is None else warnings
+    if not sentences:
+        return []
+    rules = measure_rules()
+    starts = [a for a, _ in sentences]
+    matches: list[list[regex.Match[str]]] = [[] for _ in sentences]
+    alone: set[int] = set()
+    found_warnings: list[str] = []
+    for m in finditer_guarded(rules.pattern, text, starts[0], sentences[-1][1], found_warnings, "quantity"):
+        first = bisect.bisect_right(starts, m.start()) - 1
+        last = bisect.bisect_right(starts, m.end() - 1) - 1
+        if first == last and m.start() < sentences[first][1] and m.end() < sentences[first][1]:
+            matches[first].append(m)
+        else:
+            alone.update(range(max(first, 0), last + 1))
+    if found_warnings:  # a timeout: scan every sentence alone, as find_measures would
+        alone = set(range(len(sentences)))
+    out: list[list[Measure]] = []
+    for i, (start, end) in enumerate(sentences):
+        if i in alone:
+            out.append(find_measures(text, start, end, warnings))
+            continue
+        found = [c for m in matches[i] if (c := _measure(text, m, rules, start)) is not None]
+        if found:
+            masks = masked_spans(text, start, end, warnings)
+            found = [c for c in found if not inside(c.num_start, masks)]
+        out.append(found)
+    return out
 
 
 _TITLE_MARKS = regex.compile("[《》]")

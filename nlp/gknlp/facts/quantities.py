@@ -20,7 +20,7 @@ from typing import Any
 import regex
 
 from gknlp.model import Extraction, NarrativeSection, Quantity, Section, narrative_spans
-from gknlp.numbers import Measure, find_measures, inside, measure_rules
+from gknlp.numbers import Measure, find_measures, find_measures_by_sentence, inside, measure_rules
 from gknlp.rules import load_rule_file
 from gknlp.segment import cut_with_pos
 from gknlp.text import sentence_spans
@@ -113,10 +113,11 @@ def _extract_span(
     text: str, start: int, end: int, section: NarrativeSection, warnings: list[str]
 ) -> list[Quantity]:
     out: list[Quantity] = []
-    for s_start, s_end in sentence_spans(text, start, end):
+    sentences = sentence_spans(text, start, end)
+    for (s_start, s_end), measures in zip(sentences, find_measures_by_sentence(text, sentences, warnings), strict=True):
         previous_subject: str | None = None
         previous_end = s_start
-        for cand in find_measures(text, s_start, s_end, warnings):
+        for cand in measures:
             subject = _subject(text, cand, s_start, s_end, previous_end, previous_subject)
             out.append(
                 Quantity(
