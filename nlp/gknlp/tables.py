@@ -23,8 +23,9 @@ from __future__ import annotations
 import functools
 import logging
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal, NamedTuple, cast
 
 import regex
@@ -78,6 +79,10 @@ class StatTable:
     def cell(self, row: str, column: str) -> Cell | None:
         """The cell at (row, column), or None."""
         return self._index.get((row, column))
+
+    def grid(self) -> Mapping[tuple[str, str], Cell]:
+        """(row, column) → the cell there (the first such cell), for many look-ups at once."""
+        return MappingProxyType(self._index)
 
     def value(self, row: str, column: str) -> float | None:
         """The value at (row, column); None when absent or written as a dash."""
@@ -322,8 +327,7 @@ class _Token(NamedTuple):
     unit: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
+class _Segment(NamedTuple):
     labels: tuple[_Token, ...]
     numbers: tuple[_Token, ...]
 
@@ -353,25 +357,28 @@ def _classify(raw: str) -> tuple[Literal["number", "empty", "unit", "label"], fl
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
     """Tokens of text[start:end], page-number lines skipped."""
     r = _rules()
-    body = text[start:end]
-    skip = [(m.start() + start, m.end() + start) for m in r.page_line_re.finditer(body)]
+    # (On the slice: ^ of a page line may match at the body's start.)
+    skip = [(m.start() + start, m.end() + start) for m in r.page_line_re.finditer(text[start:end])]
     out: list[_Token] = []
-    for m in _TOKEN_RE.finditer(body):
-        a, b = m.start() + start, m.end() + start
+    append = out.append
+    # Hundreds of tokens per table: findall makes no match objects, and each
+    # token is found again from the end of the one before (only separators lie
+    # between, so the first occurrence is the token itself).
+    b = start
+    for raw in _TOKEN_RE.findall(text, start, end):
+        a = text.find(raw, b)
+        b = a + len(raw)
         if skip and any(s <= a < e for s, e in skip):  # most tables hold no page line
             continue
-        raw = m.group()
         kind, value, unit = _classify(raw)
-        if kind == "number":
-            out.append(_Token("number", raw, a, b, value, unit))
-        elif kind == "empty":
-            out.append(_Token("empty", raw, a, b))
-        elif kind == "unit" and out and out[-1].kind == "number" and out[-1].unit is None:
-            # 4.651 万元: the unit belongs to the number before it.
-            prev = out.pop()
-            out.append(_Token("number", text[prev.start : b], prev.start, b, prev.value, raw))
-        else:
-            out.append(_Token("label", raw, a, b))
+        if kind == "unit":
+            if out and out[-1].kind == "number" and out[-1].unit is None:
+                # 4.651 万元: the unit belongs to the number before it.
+                prev = out.pop()
+                append(_Token("number", text[prev.start : b], prev.start, b, prev.value, raw))
+                continue
+            kind = "label"  # a unit word with no number before it
+        append(_Token(kind, raw, a, b, value, unit))
     return out
 
 
@@ -397,15 +404,13 @@ def _segments(tokens: list[_Token]) -> list[_Segment]:
 _TRAILING_NOTE = regex.compile(r"^((?:\([一二三四五六七八九十]+\))?[^()]+)\(.*\)$")
 
 
-def _label_texts(labels: Sequence[_Token]) -> list[str]:
-    """Texts to match, best first: the first label without a trailing note in
-    brackets, the label, the first two labels joined (a label split over lines)."""
-    return list(_label_texts_of(tuple(t.text for t in labels)))
-
-
 @functools.lru_cache(maxsize=16384)
 def _label_texts_of(labels: tuple[str, ...]) -> tuple[str, ...]:
-    # Cached by the labels' wording: the template's labels come back in every report.
+    """Texts to match, best first: the first label without a trailing note in
+    brackets, the label, the first two labels joined (a label split over lines).
+
+    Cached by the labels' wording: the template's labels come back in every report.
+    """
     r = _rules()
     texts: list[str] = []
     for i, t in enumerate(labels):
@@ -422,6 +427,7 @@ def _label_texts_of(labels: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _cell(row: str, column: str, tok: _Token, default_unit: str | None = None) -> Cell:
+    """The Cell ``tok`` fills at (row, column)."""
     return Cell(
         row=row,
         column=column,
@@ -454,21 +460,18 @@ def _proactive(tokens: list[_Token], warnings: list[str]) -> StatTable:
     for seg in _segments(tokens):
         # The row: the last label of the run that names one.
         row_at = None
-        for i in range(len(seg.labels) - 1, -1, -1):
-            texts = _label_texts(seg.labels[i : i + 2])
-            row = next((x for x in r.proactive_rows for t in texts if x.pattern and x.pattern.search(t)), None)
+        label_texts = tuple([t.text for t in seg.labels])
+        for i in range(len(label_texts) - 1, -1, -1):
+            row = _proactive_row(label_texts[i : i + 2])
             if row is not None:
                 row_at = (i, row)
                 break
         if row_at is None:
             continue
         i, row = row_at
-        header = normalise_label("".join(t.text for t in seg.labels[:i]))
-        named = sorted(
-            (m.start(), c.id) for c in r.proactive_columns if c.pattern and (m := c.pattern.search(header))
-        )
+        named = _columns_named(normalise_label("".join(label_texts[:i])))
         if named:
-            current = tuple(cid for _, cid in named)
+            current = named
         elif not current or not _same_block(row, current):
             current = row.columns[1] if template == "2021" else row.columns[0]
         if row.id in seen or not seg.numbers:
@@ -482,6 +485,27 @@ def _proactive(tokens: list[_Token], warnings: list[str]) -> StatTable:
         for col, tok in zip(current, numbers, strict=False):
             cells.append(_cell(row.id, col, tok, col_by_id[col].unit))
     return StatTable(id="proactive", template=template, cells=tuple(cells))
+
+
+@functools.lru_cache(maxsize=1024)
+def _columns_named(header: str) -> tuple[str, ...]:
+    """The columns of table 二 that the labels before a row name, in the order written.
+
+    Cached: the header cells of the template come back in every report.
+    """
+    columns = _rules().proactive_columns
+    named = sorted((m.start(), c.id) for c in columns if c.pattern and (m := c.pattern.search(header)))
+    return tuple(cid for _, cid in named)
+
+
+@functools.lru_cache(maxsize=8192)
+def _proactive_row(labels: tuple[str, ...]) -> _Label | None:
+    """The row of table 二 that one label (or a label and the next) names, or None.
+
+    Cached by the labels' wording, as the template's labels come back in every report.
+    """
+    texts = _label_texts_of(labels)
+    return next((x for x in _rules().proactive_rows for t in texts if x.pattern and x.pattern.search(t)), None)
 
 
 def _same_block(row: _Label, columns: tuple[str, ...]) -> bool:
@@ -499,7 +523,17 @@ def _names(row: _Label, label: str, *, near: bool) -> bool:
     return near and row.near is not None and row.near.search(label) is not None
 
 
-def _match_request_row(texts: list[str], cursor: int) -> int | None:
+@functools.lru_cache(maxsize=16384)
+def _request_row(labels: tuple[str, ...], cursor: int) -> int | None:
+    """The row of table 三 after row ``cursor`` that one label (or a label and the next) names.
+
+    Cached by the labels' wording and the cursor: the template's labels come
+    back in every report, at the same places.
+    """
+    return _match_request_row(_label_texts_of(labels), cursor)
+
+
+def _match_request_row(texts: Sequence[str], cursor: int) -> int | None:
     window = _rules().near_window
     shared = _shared_before()
     for t in texts:
@@ -550,8 +584,9 @@ def _requests(tokens: list[_Token], warnings: list[str]) -> StatTable:
     cursor = -1
     for seg in _segments(tokens):
         target: int | None = None
-        for i in range(len(seg.labels)):
-            j = _match_request_row(_label_texts(seg.labels[i : i + 2]), cursor)
+        label_texts = tuple([t.text for t in seg.labels])
+        for i in range(len(label_texts)):
+            j = _request_row(label_texts[i : i + 2], cursor)
             if j is not None:
                 cursor = target = j
         if target is None or not seg.numbers:
@@ -572,7 +607,8 @@ def _requests(tokens: list[_Token], warnings: list[str]) -> StatTable:
                 f" {'/'.join(map(str, sorted(counts)))}; the last taken as 总计"
             )
             pairs = [(total, numbers[-1])]
-        cells.extend(_cell(row.id, col, tok) for col, tok in pairs)
+        for col, tok in pairs:
+            cells.append(_cell(row.id, col, tok))
     found = {c.row for c in cells}
     only_2021 = {x.id for x in rows if x.template == "2021"}
     template: Template = "unknown"
@@ -589,6 +625,8 @@ def _requests(tokens: list[_Token], warnings: list[str]) -> StatTable:
 # ---------------------------------------------------------------- table 四
 
 
+# Cached, as _rows_named: the same template labels in every report.
+@functools.lru_cache(maxsize=8192)
 def _category_of(text: str, *, mention: bool = False, split: bool = True) -> str | None:
     """The category a label names (``mention``: anywhere in it), or None."""
     t = normalise_label(text)
@@ -599,6 +637,7 @@ def _category_of(text: str, *, mention: bool = False, split: bool = True) -> str
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def _outcome_of(text: str, *, mention: bool = False) -> str | None:
     """The outcome a label names (``mention``: anywhere in it), or None."""
     t = normalise_label(text)
