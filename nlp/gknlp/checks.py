@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ from gknlp.model import Section
 from gknlp.rules import load_rule_file
 from gknlp.tables import (
     RULE_FILE,
+    Cell,
     StatTable,
     TableId,
     TablesResult,
@@ -51,7 +53,7 @@ from gknlp.tables import (
     review_order,
     row_labels,
 )
-from gknlp.text import finditer_guarded
+from gknlp.text import REGEX_TIMEOUT_S, finditer_guarded
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,7 @@ Severity = Literal["error", "warning", "info"]
 _TOTAL = "total"
 # Sections whose prose may state table figures.
 _NARRATIVE_SECTIONS = ("overview", "requests", "review_litigation")
+_START, _END = operator.attrgetter("start"), operator.attrgetter("end")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,60 +86,89 @@ def _labels(table: TableId) -> tuple[dict[str, str], dict[str, str]]:
 # ---------------------------------------------------------------- table 三
 
 
-def _sum_finding(
-    table: StatTable,
-    check: str,
-    total: tuple[str, str],
-    parts: Sequence[tuple[str, str]],
-    what: str,
-) -> Finding | None:
-    """A finding when the cell ``total`` differs from the sum of the cells ``parts``."""
-    t = table.cell(*total)
-    cells = [table.cell(*p) for p in parts]
-    if t is None or t.value is None or any(c is None or c.value is None for c in cells):
+def _sum_mismatch(total: Cell | None, parts: Iterable[Cell | None]) -> tuple[Cell, list[Cell], float] | None:
+    """(total, parts, their sum) when every cell is there and holds a value, and the sum differs."""
+    if total is None or total.value is None:
         return None
-    got = sum(c.value for c in cells if c is not None and c.value is not None)
-    if abs(got - t.value) < 1e-6:
+    cells = []
+    for c in parts:
+        if c is None or c.value is None:
+            return None
+        cells.append(c)
+    got = sum([c.value for c in cells if c.value is not None])
+    if abs(got - total.value) < 1e-6:
         return None
-    severity: Severity = "error" if total[1] == _TOTAL else "warning"
+    return total, cells, got
+
+
+def _sum_finding(check: str, total_column: str, mismatch: tuple[Cell, list[Cell], float], what: str) -> Finding:
+    """The finding for a total that differs from the sum of its parts (see :func:`_sum_mismatch`)."""
+    t, cells, got = mismatch
+    assert t.value is not None  # checked by _sum_mismatch
+    severity: Severity = "error" if total_column == _TOTAL else "warning"
     return Finding(
         check=check,
         severity=severity,
         message=f"{what}: {_fmt(t.value)} printed, the parts sum to {_fmt(got)}",
-        numbers=(t.value, *(c.value for c in cells if c is not None and c.value is not None)),
-        offsets=((t.start, t.end), *((c.start, c.end) for c in cells if c is not None)),
+        numbers=(t.value, *[c.value for c in cells if c.value is not None]),
+        offsets=((t.start, t.end), *[(c.start, c.end) for c in cells]),
     )
 
 
-def _group_value_cells(table: StatTable, row: str, column: str, children: dict[str, list[str]]) -> list[str] | None:
-    """The rows whose cells make up ``row`` in ``column``: itself, or its parts when it has no cell."""
-    c = table.cell(row, column)
-    if c is not None:
-        return [row]
-    kids = children.get(row, [])
-    if not kids:
-        return None
+def _parts(column: dict[str, Cell], kids: list[str], children: dict[str, list[str]]) -> list[str] | None:
+    """The rows whose cells in ``column`` (row → cell) make up a group of rows ``kids``:
+    each kid itself, or its own parts when it has no cell; None when one is missing."""
     out: list[str] = []
     for k in kids:
-        sub = _group_value_cells(table, k, column, children)
+        if k in column:
+            out.append(k)
+            continue
+        grandkids = children.get(k)
+        sub = None if not grandkids else _parts(column, grandkids, children)
         if sub is None:
             return None
         out.extend(sub)
     return out
 
 
-def _check_requests(table: StatTable) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class _RequestsLayout:
+    rows: dict[str, str]  # row id → label
+    cols: dict[str, str]  # column id → label
+    children: dict[str, list[str]]  # group row → the rows it totals
+    columns: tuple[str, ...]
+    applicants: tuple[tuple[str, ...], ...]  # the column sets that sum to 总计
+
+
+@functools.cache
+def _requests_layout() -> _RequestsLayout:
+    # Derived from the rules once: every report checks the same template.
     rows, cols = _labels("requests")
-    parents = request_parents()
     children: dict[str, list[str]] = {}
-    for child, parent in parents.items():
+    for child, parent in request_parents().items():
         children.setdefault(parent, []).append(child)
+    applicants = tuple(
+        tuple(c for c in cols_ if c != _TOTAL) for cols_ in request_layouts() if _TOTAL in cols_ and len(cols_) > 2
+    )
+    return _RequestsLayout(rows, cols, children, request_columns(), applicants)
+
+
+def _check_requests(table: StatTable) -> list[Finding]:
+    layout = _requests_layout()
+    rows, cols, children = layout.rows, layout.cols, layout.children
+    # The cells by column and by row (rows in table order): some 200 cells are
+    # looked up a thousand times, by string keys rather than (row, column) pairs.
+    by_col: dict[str, dict[str, Cell]] = {}
+    by_row: dict[str, dict[str, Cell]] = {}
+    for (row, col), cell in table.grid().items():
+        by_col.setdefault(col, {})[row] = cell
+        by_row.setdefault(row, {})[col] = cell
     findings: list[Finding] = []
-    columns = request_columns()
-    for col in columns:
+    for col in layout.columns:
+        at = by_col.get(col, {})
         # (1) the printed identity
-        lhs = [table.cell("received", col), table.cell("carried_over", col)]
-        rhs = [table.cell("result.total", col), table.cell("carried_forward", col)]
+        lhs = [at.get("received"), at.get("carried_over")]
+        rhs = [at.get("result.total"), at.get("carried_forward")]
         if all(c is not None and c.value is not None for c in (*lhs, *rhs)):
             a = sum(c.value for c in lhs if c is not None and c.value is not None)
             b = sum(c.value for c in rhs if c is not None and c.value is not None)
@@ -156,42 +188,29 @@ def _check_requests(table: StatTable) -> list[Finding]:
                 )
         # (2) each group equals the sum of its parts
         for parent, kids in children.items():
-            if table.cell(parent, col) is None:
+            total = at.get(parent)
+            if total is None:
                 continue
-            part_rows: list[str] = []
-            for k in kids:
-                sub = _group_value_cells(table, k, col, children)
-                if sub is None:
-                    part_rows = []
-                    break
-                part_rows.extend(sub)
+            part_rows = _parts(at, kids, children)
             if not part_rows:
                 continue
-            f = _sum_finding(
-                table,
-                "requests.subtotal",
-                (parent, col),
-                [(r, col) for r in part_rows],
-                f"{rows[parent]}, {cols[col]}",
-            )
-            if f is not None:
-                findings.append(f)
+            found = _sum_mismatch(total, [at[r] for r in part_rows])
+            if found is not None:
+                findings.append(_sum_finding("requests.subtotal", col, found, f"{rows[parent]}, {cols[col]}"))
     # (3) the 总计 column is the sum of the applicant columns (all six, or
     # 自然人 + 法人或其他组织 where the table does not split the latter)
-    layouts = [[c for c in cols_ if c != _TOTAL] for cols_ in request_layouts() if _TOTAL in cols_ and len(cols_) > 2]
-    for row in dict.fromkeys(c.row for c in table.cells):
-        applicants = next((a for a in layouts if all(table.cell(row, c) is not None for c in a)), None)
+    for row, at in by_row.items():
+        applicants = next((a for a in layout.applicants if all(c in at for c in a)), None)
         if applicants is None:
             continue
-        f = _sum_finding(
-            table,
-            "requests.applicant_sum",
-            (row, _TOTAL),
-            [(row, c) for c in applicants],
-            f"{rows.get(row, row)}: 总计 column vs 自然人 + 法人或其他组织",
-        )
-        if f is not None:
-            findings.append(f)
+        found = _sum_mismatch(at.get(_TOTAL), [at[c] for c in applicants])
+        if found is not None:
+            findings.append(
+                _sum_finding(
+                    "requests.applicant_sum", _TOTAL, found,
+                    f"{rows.get(row, row)}: 总计 column vs 自然人 + 法人或其他组织",
+                )
+            )
     return findings
 
 
@@ -201,15 +220,14 @@ def _check_review(table: StatTable) -> list[Finding]:
     findings: list[Finding] = []
     parts = [o for o in outs if o != _TOTAL]
     for cat in cats:
-        f = _sum_finding(
-            table,
-            "review_litigation.total",
-            (cat, _TOTAL),
-            [(cat, o) for o in parts],
-            f"{rows[cat]} 总计 vs {' + '.join(cols[o] for o in parts)}",
-        )
-        if f is not None:
-            findings.append(f)
+        found = _sum_mismatch(table.cell(cat, _TOTAL), [table.cell(cat, o) for o in parts])
+        if found is not None:
+            findings.append(
+                _sum_finding(
+                    "review_litigation.total", _TOTAL, found,
+                    f"{rows[cat]} 总计 vs {' + '.join(cols[o] for o in parts)}",
+                )
+            )
     return findings
 
 
@@ -272,6 +290,39 @@ def _narrative_rules() -> tuple[_NarrativeRule, ...]:
     return tuple(out)
 
 
+# What makes whether a pattern matches depend on the direction it is read in:
+# group references, \G, atomic groups, possessive quantifiers, conditionals,
+# recursion, fuzzy matching, the V and r flags. (As in facts/regulations.py.)
+_NOT_PLAIN = regex.compile(r"\\[1-9G]|\\g<|\(\?(?:P[=>]|[>&(|R0-9+]|[a-zA-Z-]*[Vr])|[*+?}]\+|\{e")
+
+
+@functools.cache
+def _any_narrative() -> regex.Pattern[str] | None:
+    """Every [[narrative]] pattern joined into one reverse search ((?r)), or None.
+
+    Most narrative sections state no figure a rule reads, and each rule's
+    guarded scan has a fixed cost: one search for all of them tells which
+    sections to scan. Whether plain patterns match somewhere does not depend on
+    the direction of the search, and read from the end back each is rejected
+    at its last character (the unit) where a forward search tries every start.
+    """
+    patterns = [r.pattern.pattern for r in _narrative_rules()]
+    if not patterns or any(_NOT_PLAIN.search(p) for p in patterns):
+        return None
+    return regex.compile("(?r)" + "|".join(f"(?:{p})" for p in patterns))
+
+
+def _may_state_figures(text: str, start: int, end: int) -> bool:
+    """False when no narrative rule can match in ``text[start:end]``."""
+    joined = _any_narrative()
+    if joined is None:
+        return True
+    try:
+        return joined.search(text, start, end, timeout=REGEX_TIMEOUT_S) is not None
+    except TimeoutError:
+        return True  # each rule then runs under its own guard
+
+
 def _alt_value(tables: TablesResult, alt: tuple[tuple[str, str, str], ...]) -> tuple[float, list[tuple[int, int]]] | None:
     total = 0.0
     spans: list[tuple[int, int]] = []
@@ -286,7 +337,8 @@ def _alt_value(tables: TablesResult, alt: tuple[tuple[str, str, str], ...]) -> t
 
 
 def _table_spans(tables: TablesResult) -> list[tuple[int, int]]:
-    return [(min(c.start for c in t.cells), max(c.end for c in t.cells)) for t in tables.tables if t.cells]
+    # map over attrgetter: a table holds some 200 cells, a generator per min/max cost more than the rest
+    return [(min(map(_START, t.cells)), max(map(_END, t.cells))) for t in tables.tables if t.cells]
 
 
 def _sentence(text: str, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
@@ -301,7 +353,7 @@ def _check_narrative(text: str, sections: Sequence[Section], tables: TablesResul
     inside = _table_spans(tables)
     taken: list[tuple[int, int]] = []
     for section in sections:
-        if section.id not in _NARRATIVE_SECTIONS:
+        if section.id not in _NARRATIVE_SECTIONS or not _may_state_figures(text, section.body_start, section.end):
             continue
         for rule in _narrative_rules():
             for m in finditer_guarded(rule.pattern, text, section.body_start, section.end):
