@@ -14,6 +14,7 @@ dropped. A measure whose first sentence is a short title gets it as its
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from collections.abc import Sequence
@@ -40,6 +41,11 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _AFTER_MARKER = "：:，,、.．"
 # What a point does not end with.
 _POINT_TAIL = "。；;，,：:、"
+_SEMICOLON = regex.compile("[；;]")
+_COMMA = regex.compile("[，,]")
+# What ends a measure's title: 。！？：, a line break, or spaces between two
+# Chinese characters (or before 《“).
+_MEASURE_TITLE_END = regex.compile(r"[。！？!?\n：:]|(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff《“])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,11 @@ class _Rules:
     min_point_chars: int
     lead_pattern: regex.Pattern[str]
     by_id: dict[str, regex.Pattern[str]]
+    any_marker: _AnyOf
+    any_block: _AnyOf
+    any_turn: _AnyOf
+    any_framing: _AnyOf
+    any_cue: _AnyOf
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +84,10 @@ class _Mark:
     ordinal: int  # 0: continues any list (最后)
     start: int
     end: int
+
+
+# The marks found in a span of the section being split: (start, end) → marks.
+_Memo = dict[tuple[int, int], list[_Mark]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +101,48 @@ def _compile(file: str, rule_id: str, pattern: Any) -> regex.Pattern[str]:
     if not isinstance(pattern, str):
         raise RuleFileError(f"rules/{file}: {rule_id}: 'pattern' must be a string")
     return regex.compile(pattern)
+
+
+# What a pattern must not hold to be joined with others: group references and
+# recursion (numbers shift), conditionals, branch resets, the V and x flags.
+_NOT_JOINABLE = regex.compile(r"\\[1-9]|\\g<|\(\?(?:P[=>]|&|[R0-9+(|]|[a-zA-Z-]*[Vx])")
+
+
+@dataclass(frozen=True, slots=True)
+class _AnyOf:
+    """The patterns of one kind, asked together whether any of them matches.
+
+    A search with a timeout costs over a microsecond before it reads a
+    character, and most of these searches (on a sentence or a clause) find
+    nothing: one search with all the patterns joined, ``(?:p1)|(?:p2)|…``,
+    answers for all of them. Each pattern sits in its own group, so its inline
+    flags ((?m)) stay its own. On a long text the joined pattern scans slower
+    than the single ones (no literal prefix to skip ahead with): use it on
+    short texts.
+    """
+
+    patterns: tuple[regex.Pattern[str], ...]
+    joined: regex.Pattern[str] | None  # None: the patterns cannot be joined, each is tried
+
+    @classmethod
+    def of(cls, patterns: Sequence[regex.Pattern[str]]) -> _AnyOf:
+        joined = None
+        if not any(_NOT_JOINABLE.search(p.pattern) for p in patterns):
+            with contextlib.suppress(regex.error):  # then each pattern is tried, as written
+                joined = regex.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+        return cls(tuple(patterns), joined)
+
+    def search(self, text: str) -> bool:
+        """Whether one of the patterns is found in ``text``."""
+        if self.joined is not None:
+            return self.joined.search(text, timeout=REGEX_TIMEOUT_S) is not None
+        return any(p.search(text, timeout=REGEX_TIMEOUT_S) for p in self.patterns)
+
+    def match(self, text: str) -> bool:
+        """Whether one of the patterns matches at the start of ``text``."""
+        if self.joined is not None:
+            return self.joined.match(text, timeout=REGEX_TIMEOUT_S) is not None
+        return any(p.match(text, timeout=REGEX_TIMEOUT_S) for p in self.patterns)
 
 
 @functools.cache
@@ -132,11 +189,13 @@ def build_rules(rf: RuleFile) -> _Rules:
             f"rules/{rf.name}: [heading] max_chars/min_body_chars and [split] min_point_chars must be integers"
         ) from None
     by_id = {r["id"]: _compile(rf.name, r["id"], r.get("pattern")) for r in rf.all_rules()}
+    turns = tuple((r["id"], _compile(rf.name, r["id"], r.get("pattern"))) for r in rf.rules("turn"))
+    framing = tuple((r["id"], _compile(rf.name, r["id"], r.get("pattern"))) for r in rf.rules("framing"))
     return _Rules(
         markers=tuple(markers),
         blocks=tuple(blocks),
-        turns=tuple((r["id"], _compile(rf.name, r["id"], r.get("pattern"))) for r in rf.rules("turn")),
-        framing=tuple((r["id"], _compile(rf.name, r["id"], r.get("pattern"))) for r in rf.rules("framing")),
+        turns=turns,
+        framing=framing,
         problem_cues=tuple(cues["problems"]),
         measure_cues=tuple(cues["measures"]),
         heading_max_chars=max_chars,
@@ -144,6 +203,11 @@ def build_rules(rf: RuleFile) -> _Rules:
         min_point_chars=min_point,
         lead_pattern=_compile(rf.name, "split.lead_pattern", split.get("lead_pattern")),
         by_id=by_id,
+        any_marker=_AnyOf.of([m.pattern for m in markers]),
+        any_block=_AnyOf.of([b[2] for b in blocks]),
+        any_turn=_AnyOf.of([t[1] for t in turns]),
+        any_framing=_AnyOf.of([f[1] for f in framing]),
+        any_cue=_AnyOf.of([*cues["problems"], *cues["measures"]]),
     )
 
 
@@ -209,24 +273,26 @@ def extract_points_in(text: str, start: int, end: int) -> PointsExtraction:
 
 def _split_section(text: str, start: int, end: int, rules: _Rules, warnings: list[str]) -> tuple[list[_Raw], list[_Raw]]:
     """Cut the section into its problems part and measures part, then each into points."""
+    memo: _Memo = {}
     blocks = _block_titles(text, start, end, rules)
     problem_block = next((b for b in blocks if b[0] == "problems"), None)
     measure_block = next((b for b in blocks if b[0] == "measures" and (problem_block is None or b[1] > problem_block[1])), None)
     if measure_block is not None:
         p_start = problem_block[2] if problem_block is not None and problem_block[1] < measure_block[1] else start
-        return _raw_points(text, p_start, measure_block[1], rules), _raw_points(text, measure_block[2], end, rules)
+        return (_raw_points(text, p_start, measure_block[1], rules, memo),
+                _raw_points(text, measure_block[2], end, rules, memo))
     p_start = problem_block[2] if problem_block is not None else start
-    turn = _find_turn(text, p_start, end, rules)
+    turn = _find_turn(text, p_start, end, rules, memo)
     if turn is None:
-        turn = _find_restart(text, p_start, end, rules)
+        turn = _find_restart(text, p_start, end, rules, memo)
     if turn is not None:
-        return _raw_points(text, p_start, turn, rules), _raw_points(text, turn, end, rules)
-    points = _raw_points(text, p_start, end, rules)
+        return _raw_points(text, p_start, turn, rules, memo), _raw_points(text, turn, end, rules, memo)
+    points = _raw_points(text, p_start, end, rules, memo)
     if problem_block is not None:
         return points, []
-    turn = _prose_then_list(text, p_start, end, points, rules)
+    turn = _prose_then_list(text, p_start, end, points, rules, memo)
     if turn is not None:
-        return _raw_points(text, p_start, turn, rules), _raw_points(text, turn, end, rules)
+        return _raw_points(text, p_start, turn, rules, memo), _raw_points(text, turn, end, rules, memo)
     # No title, turn or restart: weigh each point's words.
     k = _best_split(text, points, rules)
     if 0 < k < len(points):
@@ -238,23 +304,27 @@ def _block_titles(text: str, start: int, end: int, rules: _Rules) -> list[tuple[
     """(kind, title start, content start) of each block title line, in text order."""
     sub = text[start:end]
     found: list[tuple[Kind, int, int]] = []
+    if not rules.any_block.search(sub):  # a section seldom has block titles
+        return found
     for _, kind, pattern in rules.blocks:
         for m in pattern.finditer(sub, timeout=REGEX_TIMEOUT_S):
             found.append((kind, start + m.start(), start + m.end()))
     return sorted(found, key=lambda b: b[1])
 
 
-def _find_turn(text: str, start: int, end: int, rules: _Rules) -> int | None:
+def _find_turn(text: str, start: int, end: int, rules: _Rules, memo: _Memo) -> int | None:
     """Start of the first sentence that turns from problems to measures, if any."""
     for s, e in sentence_spans(text, start, end):
         sentence = text[s:e]
-        here = _marks(text, s, e, rules)
-        if here and here[0].start == s:
-            continue  # a numbered point is not a turn sentence
-        if not any(p.search(sentence, timeout=REGEX_TIMEOUT_S) for _, p in rules.turns):
+        # (A mark at the sentence start needs a marker pattern matching there.)
+        if rules.any_marker.match(sentence):
+            here = _marks(text, s, e, rules, memo)
+            if here and here[0].start == s:
+                continue  # a numbered point is not a turn sentence
+        if not rules.any_turn.search(sentence):
             continue
-        chain = _outer_chain(_marks(text, start, s, rules))
-        if chain and _continues(chain, _marks(text, s, end, rules)):
+        chain = _outer_chain(_marks(text, start, s, rules, memo))
+        if chain and _continues(chain, _marks(text, s, end, rules, memo)):
             continue  # the problems' list goes on after it: a sentence inside a point
         return s
     return None
@@ -273,9 +343,9 @@ def _continues(chain: list[_Mark], later: list[_Mark]) -> bool:
     return False
 
 
-def _find_restart(text: str, start: int, end: int, rules: _Rules) -> int | None:
+def _find_restart(text: str, start: int, end: int, rules: _Rules, memo: _Memo) -> int | None:
     """Start of the paragraph where a second list begins after the first one."""
-    marks = _marks(text, start, end, rules)
+    marks = _marks(text, start, end, rules, memo)
     first = _outer_chain(marks)
     if not first:
         return None
@@ -288,9 +358,9 @@ def _find_restart(text: str, start: int, end: int, rules: _Rules) -> int | None:
     return _para_start(text, second[0].start, start)
 
 
-def _prose_then_list(text: str, start: int, end: int, points: list[_Raw], rules: _Rules) -> int | None:
+def _prose_then_list(text: str, start: int, end: int, points: list[_Raw], rules: _Rules, memo: _Memo) -> int | None:
     """Where a list of measures starts after problems told in prose (…不够及时。 / （一）加强…)."""
-    chain = _outer_chain(_marks(text, start, end, rules))
+    chain = _outer_chain(_marks(text, start, end, rules, memo))
     if not chain or not _at_line_start(text, start, chain[0]):
         return None
     if not _prose_points(text, start, chain[0].start, rules):
@@ -339,8 +409,14 @@ def _ordinal(value: str, words: dict[str, int]) -> int | None:
     return None
 
 
-def _marks(text: str, start: int, end: int, rules: _Rules) -> list[_Mark]:
-    """Every enumeration marker in ``text[start:end]``, in text order."""
+def _marks(text: str, start: int, end: int, rules: _Rules, memo: _Memo) -> list[_Mark]:
+    """Every enumeration marker in ``text[start:end]``, in text order.
+
+    Kept in ``memo`` by span (read only): splitting a section asks for the
+    same span up to three times, and each asks every marker rule.
+    """
+    if (start, end) in memo:
+        return memo[(start, end)]
     sub = text[start:end]
     found: list[_Mark] = []
     for rule in rules.markers:
@@ -348,7 +424,9 @@ def _marks(text: str, start: int, end: int, rules: _Rules) -> list[_Mark]:
             ordinal = _ordinal(m.group("n"), rule.words)
             if ordinal is not None:
                 found.append(_Mark(rule.family, rule.id, ordinal, start + m.start(), start + m.end()))
-    return sorted(found, key=lambda m: (m.start, -m.end))
+    found.sort(key=lambda m: (m.start, -m.end))
+    memo[(start, end)] = found
+    return found
 
 
 def _family_chains(marks: list[_Mark], implicit_first: bool) -> list[list[_Mark]]:
@@ -396,11 +474,11 @@ def _outer_chain(marks: list[_Mark]) -> list[_Mark]:
 # ---------------------------------------------------------------- points
 
 
-def _raw_points(text: str, start: int, end: int, rules: _Rules) -> list[_Raw]:
+def _raw_points(text: str, start: int, end: int, rules: _Rules, memo: _Memo) -> list[_Raw]:
     """The points of one part: at its outermost list, else its prose sentences."""
     if start >= end:
         return []
-    chain = _outer_chain(_marks(text, start, end, rules))
+    chain = _outer_chain(_marks(text, start, end, rules, memo))
     if not chain:
         return _prose_points(text, start, end, rules)
     points: list[_Raw] = []
@@ -466,39 +544,36 @@ def _intro_colon(prefix: str) -> bool:
 def _split_semicolons(text: str, start: int, end: int) -> list[tuple[int, int]]:
     parts: list[tuple[int, int]] = []
     pos = start
-    for i in range(start, end):
-        if text[i] in "；;":
-            parts.append((pos, i))
-            pos = i + 1
+    for m in _SEMICOLON.finditer(text, start, end):
+        parts.append((pos, m.start()))
+        pos = m.end()
     parts.append((pos, end))
     return [(a, b) for a, b in parts if text[a:b].strip()]
 
 
 def _is_framing_clause(clause: str, rules: _Rules) -> bool:
-    if any(p.search(clause, timeout=REGEX_TIMEOUT_S) for _, p in rules.framing):
+    if rules.any_framing.search(clause):
         return True
-    for _, pattern in rules.turns:
-        m = pattern.search(clause, timeout=REGEX_TIMEOUT_S)
-        # 针对上述问题 / 下一步 frame; 我县将进一步加强解读 says what will be done.
-        if m is not None and len(clause) - m.end() <= 2:
-            return True
+    if rules.any_turn.search(clause):
+        for _, pattern in rules.turns:
+            m = pattern.search(clause, timeout=REGEX_TIMEOUT_S)
+            # 针对上述问题 / 下一步 frame; 我县将进一步加强解读 says what will be done.
+            if m is not None and len(clause) - m.end() <= 2:
+                return True
     # A short connective clause with nothing to say (从实践中看, 我们将).
-    return len(clause) <= 6 and not any(
-        c.search(clause, timeout=REGEX_TIMEOUT_S) for c in (*rules.problem_cues, *rules.measure_cues)
-    )
+    return len(clause) <= 6 and not rules.any_cue.search(clause)
 
 
 def _first_content_clause(text: str, start: int, end: int, rules: _Rules) -> int | None:
     """Where the content of a prose point starts, after its framing clauses (None: all framing)."""
     # Clauses at ，only: 、 joins the nouns of one clause (深度、广度有待拓展).
     pos = start
-    for i in range(start, end + 1):
-        if i == end or text[i] in "，,":
-            # the sentence's own final mark is not part of the clause (…仍有不足。 ends like …仍有不足)
-            clause = text[pos:i].strip().rstrip("。！？!?；;")
-            if clause and not _is_framing_clause(clause, rules):
-                return pos + len(text[pos:i]) - len(text[pos:i].lstrip())
-            pos = i + 1
+    for i in (*(m.start() for m in _COMMA.finditer(text, start, end)), end):
+        # the sentence's own final mark is not part of the clause (…仍有不足。 ends like …仍有不足)
+        clause = text[pos:i].strip().rstrip("。！？!?；;")
+        if clause and not _is_framing_clause(clause, rules):
+            return pos + len(text[pos:i]) - len(text[pos:i].lstrip())
+        pos = i + 1
     return None
 
 
@@ -567,22 +642,11 @@ def _title_end(text: str, start: int, end: int, kind: Kind) -> int:
     may also end in 。 or ：, or in a space between two Chinese characters
     (a title whose line break was lost: 加强载体建设 加强网站管理…).
     """
-    ends = "。！？!?\n：:" if kind == "measures" else "\n"
-    for i in range(start, end):
-        c = text[i]
-        if c in ends:
-            return i
-        if kind == "measures" and c in " \t\u3000" and i > start and _is_cjk(text[i - 1]):
-            j = i
-            while j < end and text[j] in " \t\u3000":
-                j += 1
-            if j < end and (_is_cjk(text[j]) or text[j] in "《“"):
-                return i
-    return -1
-
-
-def _is_cjk(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff"
+    if kind != "measures":
+        return text.find("\n", start, end)
+    # On the point's own text: a space at its very start follows no character.
+    m = _MEASURE_TITLE_END.search(text[start:end])
+    return -1 if m is None else start + m.start()
 
 
 def _heading_split(text: str, raw: _Raw, kind: Kind, rules: _Rules) -> tuple[str, int] | None:

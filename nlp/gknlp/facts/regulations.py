@@ -42,6 +42,8 @@ _WHITESPACE = regex.compile(r"\s+")
 _YEAR_BRACKET = regex.compile(r"[\[【(〔（［]\s*(\d{4}|[零〇一二三四五六七八九]{4})\s*[\]】)〕）］]?")
 _HAN = regex.compile(r"\p{Han}")
 _BLANK_LINE = regex.compile(r"\n[^\S\n]*\n")
+# What normalise_title changes: a title without any of these is its own normal form.
+_TITLE_TO_NORMALISE = regex.compile(r"[\s《》‹›<>＜＞]")
 # A stray line break (a hard-wrapped text the reader did not unwrap) may stand between 》 and （.
 _AFTER_SEPARATOR = regex.compile(r"[^\S\n]{0,3}\n?[^\S\n]{0,3}")
 _ALIAS_LEAD = regex.compile(r"[^\S\n]*[，,、]?[^\S\n]*")
@@ -83,6 +85,7 @@ class _Rules:
     before_lead_words: tuple[str, ...]
     docno: tuple[tuple[str, regex.Pattern[str]], ...]
     docno_before: tuple[regex.Pattern[str], ...]
+    any_docno_reversed: regex.Pattern[str] | None  # see _any_reversed
     alias: tuple[tuple[str, regex.Pattern[str]], ...]
     kinds: tuple[_KindRule, ...]
 
@@ -110,9 +113,29 @@ def _rules() -> _Rules:
         before_lead_words=tuple(limits.get("before_lead_words", ())),
         docno=docno,
         docno_before=tuple(regex.compile(f"(?:{p.pattern})" + r"[^\S\n]*$") for _, p in docno),
+        any_docno_reversed=_any_reversed([p for _, p in docno]),
         alias=tuple((r["id"], regex.compile(r["pattern"])) for r in rule_file.rules("alias")),
         kinds=kinds,
     )
+
+
+# What makes whether a pattern matches depend on the direction it is read in:
+# group references, \G, atomic groups, possessive quantifiers, conditionals,
+# recursion, fuzzy matching, the V and r flags. (As in checks.py.)
+_NOT_PLAIN = regex.compile(r"\\[1-9G]|\\g<|\(\?(?:P[=>]|[>&(|R0-9+]|[a-zA-Z-]*[Vr])|[*+?}]\+|\{e")
+
+
+def _any_reversed(patterns: Sequence[regex.Pattern[str]]) -> regex.Pattern[str] | None:
+    """The patterns joined into one reverse search ((?r)), or None when one of them is not plain.
+
+    Whether plain patterns match somewhere in a text does not depend on the
+    direction of the search, and a 文号 read from the end back is rejected at
+    its last character (号) where a forward search tries a run of up to 16
+    characters from every start: a cheap first test before the exact search.
+    """
+    if not patterns or any(_NOT_PLAIN.search(p.pattern) for p in patterns):
+        return None
+    return regex.compile("(?r)" + "|".join(f"(?:{p.pattern})" for p in patterns))
 
 
 def rule_fires(rule_id: str, text: str) -> bool:
@@ -138,6 +161,8 @@ def normalise_title(raw: str) -> str:
     >>> normalise_title("关于印发《政务 公开要点》的通知")
     '关于印发〈政务公开要点〉的通知'
     """
+    if _TITLE_TO_NORMALISE.search(raw) is None:
+        return raw  # most titles
     title = _WHITESPACE.sub("", raw)
     title = title.replace(_OPEN, "〈").replace(_CLOSE, "〉")
     return title.translate(_NESTED_MARKS)
@@ -227,7 +252,7 @@ def extract_regulations_in(text: str, spans: Sequence[tuple[int, int]]) -> Extra
     for m, full, (_, rule_id) in zip(mentions, canonical, kinds, strict=True):
         if full is None or not _in_spans(m.start, spans):
             continue
-        if any(a <= m.start < b for a, b in declaration_spans):
+        if declaration_spans and _in_spans(m.start, declaration_spans):
             continue  # the 《条例》 of （以下简称《条例》） declares the alias, it is no use of it
         if full not in uses:
             order.append(full)
@@ -359,6 +384,8 @@ def _docno_before(text: str, title_start: int, rules: _Rules) -> str | None:
     """A 文号 written right before the title (豫政办〔2020〕5号印发《…》), not in a bracket."""
     a = max(0, title_start - rules.before_window)
     before = text[a:title_start]
+    if rules.any_docno_reversed is not None and rules.any_docno_reversed.search(before) is None:
+        return None  # no 文号 anywhere before the title (most titles)
     glue = rules.before_glue.search(before) if rules.before_glue is not None else None
     head = before[: glue.start()] if glue else before
     for pattern in rules.docno_before:
@@ -393,14 +420,34 @@ def _kind_rule_fires(rule: _KindRule, title: str, after: str) -> bool:
 
 
 def _classify_mentions(text: str, mentions: Sequence[TitleMention]) -> list[tuple[TitleKind, str]]:
-    """Kind and deciding rule id of each mention: its title, or the medium word right after it."""
+    """Kind and deciding rule id of each mention: its title, or the medium word right after it.
+
+    The first rule that fires decides: the first whose title pattern finds the
+    title (cached by title), unless a rule before it fires on the text after.
+    """
     kinds = _rules().kinds
     out: list[tuple[TitleKind, str]] = []
     for m in mentions:
+        first = _first_title_rule(m.title)
         after = text[m.end : m.end + 20]
-        rule = next((k for k in kinds if _kind_rule_fires(k, m.title, after)), None)
+        rule = next(
+            (k for k in kinds[:first] if k.after_pattern is not None and k.after_pattern.search(after)),
+            kinds[first] if first < len(kinds) else None,
+        )
         out.append((rule.kind, rule.id) if rule is not None else ("document", "title.default"))
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_title_rule(title: str) -> int:
+    """Index of the first title kind rule whose title pattern finds ``title`` (len(kinds): none).
+
+    Cached: reports name the same documents (《条例》, 《政府信息公开条例》…) again and again.
+    """
+    kinds = _rules().kinds
+    return next(
+        (i for i, k in enumerate(kinds) if k.title_pattern is not None and k.title_pattern.search(title)), len(kinds)
+    )
 
 
 def _declared_aliases(mentions: Sequence[TitleMention], kinds: Sequence[tuple[TitleKind, str]]) -> dict[str, str]:
@@ -424,11 +471,7 @@ def _canonical_titles(
     such title mentioned before it, else the first one mentioned after it.
     """
     documents = {m.title for m, (kind, _) in zip(mentions, kinds, strict=True) if kind == "document"}
-    # suffix → the longer document titles ending in it; title → where it is mentioned
-    by_suffix: dict[str, list[str]] = {}
-    for title in documents:
-        for cut in range(1, len(title) - 1):
-            by_suffix.setdefault(title[cut:], []).append(title)
+    # title → where it is mentioned
     positions: dict[str, list[int]] = {}
     for i, m in enumerate(mentions):
         positions.setdefault(m.title, []).append(i)
@@ -441,13 +484,15 @@ def _canonical_titles(
         if m.title in declared:
             out.append(declared[m.title])
             continue
-        longer = by_suffix.get(m.title)
-        if not longer:
-            out.append(m.title)
-            continue
         if m.title not in candidates:
+            # where the longer document titles ending in this one (a tail of two characters or more) are named
+            n = len(m.title)
+            longer = [t for t in documents if n >= 2 and len(t) > n and t.endswith(m.title)]
             candidates[m.title] = sorted((p, t) for t in longer for p in positions[t])
         where = candidates[m.title]
+        if not where:
+            out.append(m.title)
+            continue
         # the nearest mention of a longer title before this one, else the first after it
         k = bisect.bisect_left(where, (i, ""))
         out.append(where[k - 1][1] if k > 0 else where[k][1])
