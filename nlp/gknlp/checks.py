@@ -53,7 +53,7 @@ from gknlp.tables import (
     review_order,
     row_labels,
 )
-from gknlp.text import REGEX_TIMEOUT_S, finditer_guarded
+from gknlp.text import AnyOf, finditer_guarded
 
 log = logging.getLogger(__name__)
 
@@ -290,35 +290,22 @@ def _narrative_rules() -> tuple[_NarrativeRule, ...]:
     return tuple(out)
 
 
-# What makes whether a pattern matches depend on the direction it is read in:
-# group references, \G, atomic groups, possessive quantifiers, conditionals,
-# recursion, fuzzy matching, the V and r flags. (As in facts/regulations.py.)
-_NOT_PLAIN = regex.compile(r"\\[1-9G]|\\g<|\(\?(?:P[=>]|[>&(|R0-9+]|[a-zA-Z-]*[Vr])|[*+?}]\+|\{e")
-
-
 @functools.cache
-def _any_narrative() -> regex.Pattern[str] | None:
-    """Every [[narrative]] pattern joined into one reverse search ((?r)), or None.
+def _any_narrative() -> AnyOf:
+    """Every [[narrative]] pattern asked at once, read backwards.
 
     Most narrative sections state no figure a rule reads, and each rule's
     guarded scan has a fixed cost: one search for all of them tells which
-    sections to scan. Whether plain patterns match somewhere does not depend on
-    the direction of the search, and read from the end back each is rejected
-    at its last character (the unit) where a forward search tries every start.
+    sections to scan. Read from the end back, each is rejected at its last
+    character (the unit) where a forward search tries every start.
     """
-    patterns = [r.pattern.pattern for r in _narrative_rules()]
-    if not patterns or any(_NOT_PLAIN.search(p) for p in patterns):
-        return None
-    return regex.compile("(?r)" + "|".join(f"(?:{p})" for p in patterns))
+    return AnyOf.of([r.pattern for r in _narrative_rules()], reverse=True)
 
 
 def _may_state_figures(text: str, start: int, end: int) -> bool:
     """False when no narrative rule can match in ``text[start:end]``."""
-    joined = _any_narrative()
-    if joined is None:
-        return True
     try:
-        return joined.search(text, start, end, timeout=REGEX_TIMEOUT_S) is not None
+        return _any_narrative().search(text, start, end)
     except TimeoutError:
         return True  # each rule then runs under its own guard
 

@@ -23,7 +23,7 @@ import regex
 
 from gknlp.model import Approx
 from gknlp.rules import load_rule_file
-from gknlp.text import REGEX_TIMEOUT_S, finditer_guarded
+from gknlp.text import AnyOf, finditer_guarded
 
 # The numeral characters of Chinese numbers; 两 counts as 2, 〇/零 as 0.
 CN_DIGITS: dict[str, int] = {
@@ -173,10 +173,7 @@ class MeasureRules:
     # "after" word -> (unit kinds it may follow, or empty for any; characters after it that make it part of another word)
     approx_after_limits: dict[str, tuple[frozenset[str], str]]
     decoys: tuple[tuple[str, regex.Pattern[str]], ...]
-    # all decoys without backreferences in one alternation: one search tells
-    # whether any of them can match a sentence (joined, group numbers would shift)
-    decoy_screen: regex.Pattern[str] | None
-    screened_decoys: frozenset[str]  # the ids of the decoys in the screen
+    any_decoy: AnyOf  # one search tells whether any decoy can match a sentence
     year_before: regex.Pattern[str]
     year_after: regex.Pattern[str]
     cn_not_after: str
@@ -199,9 +196,6 @@ class Measure:
     unit: Unit
     approx: Approx
     approx_rule: str | None
-
-
-_BACKREFERENCE = regex.compile(r"\\[1-9]|\(\?P=")
 
 
 def _alternation(words: list[str]) -> str:
@@ -246,7 +240,6 @@ def measure_rules() -> MeasureRules:
         rf"(?P<post>{_alternation(by_position['after'])})?"
     )
     decoys = tuple((e["id"], regex.compile(e["pattern"])) for e in q_file.rules("not_quantity"))
-    joinable = {rule_id: p.pattern for rule_id, p in decoys if not _BACKREFERENCE.search(p.pattern)}
     year = q_file.rules("duration_year")[0]
     return MeasureRules(
         pattern=pattern,
@@ -255,8 +248,7 @@ def measure_rules() -> MeasureRules:
         approx_not_after=approx_not_after,
         approx_after_limits=approx_after_limits,
         decoys=decoys,
-        decoy_screen=regex.compile("|".join(f"(?:{p})" for p in joinable.values())) if joinable else None,
-        screened_decoys=frozenset(joinable),
+        any_decoy=AnyOf.of([p for _, p in decoys]),
         year_before=regex.compile(year["before_pattern"]),
         year_after=regex.compile(year["after_pattern"]),
         cn_not_after=q_file.data.get("numeral", {}).get("cn_not_after", ""),
@@ -359,17 +351,12 @@ def masked_spans(text: str, start: int, end: int, warnings: list[str] | None = N
             if depth == 0:
                 spans.append((opened, i + 1))
     rules = measure_rules()
-    screened: frozenset[str] = frozenset()
-    if rules.decoy_screen is not None:
-        # most sentences hold no decoy at all; a screen that times out only means: scan each
-        try:
-            if rules.decoy_screen.search(text, start, end, timeout=REGEX_TIMEOUT_S) is None:
-                screened = rules.screened_decoys
-        except TimeoutError:
-            pass
+    try:
+        if not rules.any_decoy.search(text, start, end):
+            return spans  # most sentences hold no decoy at all
+    except TimeoutError:
+        pass  # then each decoy runs under its own guard
     for rule_id, pattern in rules.decoys:
-        if rule_id in screened:
-            continue
         spans.extend(
             (m.start(), m.end()) for m in finditer_guarded(pattern, text, start, end, warnings, rule_id)
         )

@@ -14,7 +14,6 @@ dropped. A measure whose first sentence is a short title gets it as its
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 from collections.abc import Sequence
@@ -26,7 +25,7 @@ import regex
 from gknlp.errors import RuleFileError
 from gknlp.model import Point, PointsExtraction, Section
 from gknlp.rules import RuleFile, load_rule_file
-from gknlp.text import REGEX_TIMEOUT_S, sentence_spans
+from gknlp.text import REGEX_TIMEOUT_S, AnyOf, sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +69,11 @@ class _Rules:
     min_point_chars: int
     lead_pattern: regex.Pattern[str]
     by_id: dict[str, regex.Pattern[str]]
-    any_marker: _AnyOf
-    any_block: _AnyOf
-    any_turn: _AnyOf
-    any_framing: _AnyOf
-    any_cue: _AnyOf
+    any_marker: AnyOf
+    any_block: AnyOf
+    any_turn: AnyOf
+    any_framing: AnyOf
+    any_cue: AnyOf
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,48 +100,6 @@ def _compile(file: str, rule_id: str, pattern: Any) -> regex.Pattern[str]:
     if not isinstance(pattern, str):
         raise RuleFileError(f"rules/{file}: {rule_id}: 'pattern' must be a string")
     return regex.compile(pattern)
-
-
-# What a pattern must not hold to be joined with others: group references and
-# recursion (numbers shift), conditionals, branch resets, the V and x flags.
-_NOT_JOINABLE = regex.compile(r"\\[1-9]|\\g<|\(\?(?:P[=>]|&|[R0-9+(|]|[a-zA-Z-]*[Vx])")
-
-
-@dataclass(frozen=True, slots=True)
-class _AnyOf:
-    """The patterns of one kind, asked together whether any of them matches.
-
-    A search with a timeout costs over a microsecond before it reads a
-    character, and most of these searches (on a sentence or a clause) find
-    nothing: one search with all the patterns joined, ``(?:p1)|(?:p2)|…``,
-    answers for all of them. Each pattern sits in its own group, so its inline
-    flags ((?m)) stay its own. On a long text the joined pattern scans slower
-    than the single ones (no literal prefix to skip ahead with): use it on
-    short texts.
-    """
-
-    patterns: tuple[regex.Pattern[str], ...]
-    joined: regex.Pattern[str] | None  # None: the patterns cannot be joined, each is tried
-
-    @classmethod
-    def of(cls, patterns: Sequence[regex.Pattern[str]]) -> _AnyOf:
-        joined = None
-        if not any(_NOT_JOINABLE.search(p.pattern) for p in patterns):
-            with contextlib.suppress(regex.error):  # then each pattern is tried, as written
-                joined = regex.compile("|".join(f"(?:{p.pattern})" for p in patterns))
-        return cls(tuple(patterns), joined)
-
-    def search(self, text: str) -> bool:
-        """Whether one of the patterns is found in ``text``."""
-        if self.joined is not None:
-            return self.joined.search(text, timeout=REGEX_TIMEOUT_S) is not None
-        return any(p.search(text, timeout=REGEX_TIMEOUT_S) for p in self.patterns)
-
-    def match(self, text: str) -> bool:
-        """Whether one of the patterns matches at the start of ``text``."""
-        if self.joined is not None:
-            return self.joined.match(text, timeout=REGEX_TIMEOUT_S) is not None
-        return any(p.match(text, timeout=REGEX_TIMEOUT_S) for p in self.patterns)
 
 
 @functools.cache
@@ -203,11 +160,11 @@ def build_rules(rf: RuleFile) -> _Rules:
         min_point_chars=min_point,
         lead_pattern=_compile(rf.name, "split.lead_pattern", split.get("lead_pattern")),
         by_id=by_id,
-        any_marker=_AnyOf.of([m.pattern for m in markers]),
-        any_block=_AnyOf.of([b[2] for b in blocks]),
-        any_turn=_AnyOf.of([t[1] for t in turns]),
-        any_framing=_AnyOf.of([f[1] for f in framing]),
-        any_cue=_AnyOf.of([*cues["problems"], *cues["measures"]]),
+        any_marker=AnyOf.of([m.pattern for m in markers]),
+        any_block=AnyOf.of([b[2] for b in blocks]),
+        any_turn=AnyOf.of([t[1] for t in turns]),
+        any_framing=AnyOf.of([f[1] for f in framing]),
+        any_cue=AnyOf.of([*cues["problems"], *cues["measures"]]),
     )
 
 

@@ -26,6 +26,7 @@ import regex
 
 from gknlp.model import Extraction, Regulation, Section, narrative_spans
 from gknlp.rules import load_rule_file
+from gknlp.text import AnyOf
 
 RULE_FILE = "regulations.toml"
 
@@ -85,7 +86,7 @@ class _Rules:
     before_lead_words: tuple[str, ...]
     docno: tuple[tuple[str, regex.Pattern[str]], ...]
     docno_before: tuple[regex.Pattern[str], ...]
-    any_docno_reversed: regex.Pattern[str] | None  # see _any_reversed
+    any_docno: AnyOf  # read backwards: a 文号 is rejected at its last character (号)
     alias: tuple[tuple[str, regex.Pattern[str]], ...]
     kinds: tuple[_KindRule, ...]
 
@@ -113,29 +114,10 @@ def _rules() -> _Rules:
         before_lead_words=tuple(limits.get("before_lead_words", ())),
         docno=docno,
         docno_before=tuple(regex.compile(f"(?:{p.pattern})" + r"[^\S\n]*$") for _, p in docno),
-        any_docno_reversed=_any_reversed([p for _, p in docno]),
+        any_docno=AnyOf.of([p for _, p in docno], reverse=True),
         alias=tuple((r["id"], regex.compile(r["pattern"])) for r in rule_file.rules("alias")),
         kinds=kinds,
     )
-
-
-# What makes whether a pattern matches depend on the direction it is read in:
-# group references, \G, atomic groups, possessive quantifiers, conditionals,
-# recursion, fuzzy matching, the V and r flags. (As in checks.py.)
-_NOT_PLAIN = regex.compile(r"\\[1-9G]|\\g<|\(\?(?:P[=>]|[>&(|R0-9+]|[a-zA-Z-]*[Vr])|[*+?}]\+|\{e")
-
-
-def _any_reversed(patterns: Sequence[regex.Pattern[str]]) -> regex.Pattern[str] | None:
-    """The patterns joined into one reverse search ((?r)), or None when one of them is not plain.
-
-    Whether plain patterns match somewhere in a text does not depend on the
-    direction of the search, and a 文号 read from the end back is rejected at
-    its last character (号) where a forward search tries a run of up to 16
-    characters from every start: a cheap first test before the exact search.
-    """
-    if not patterns or any(_NOT_PLAIN.search(p.pattern) for p in patterns):
-        return None
-    return regex.compile("(?r)" + "|".join(f"(?:{p.pattern})" for p in patterns))
 
 
 def rule_fires(rule_id: str, text: str) -> bool:
@@ -384,7 +366,7 @@ def _docno_before(text: str, title_start: int, rules: _Rules) -> str | None:
     """A 文号 written right before the title (豫政办〔2020〕5号印发《…》), not in a bracket."""
     a = max(0, title_start - rules.before_window)
     before = text[a:title_start]
-    if rules.any_docno_reversed is not None and rules.any_docno_reversed.search(before) is None:
+    if not rules.any_docno.search(before):
         return None  # no 文号 anywhere before the title (most titles)
     glue = rules.before_glue.search(before) if rules.before_glue is not None else None
     head = before[: glue.start()] if glue else before
